@@ -1,0 +1,113 @@
+using System.Net;
+using System.Security.Claims;
+using Switchboard.Internal;
+
+namespace Switchboard;
+
+/// <summary>
+/// Everything known about one connection (Channels' <c>scope</c>): created by the interface server when the connection
+/// opens and handed, unchanged or enriched by middleware and routers, to the application instance that serves it.
+/// </summary>
+/// <remarks>
+/// A scope lives exactly as long as its connection. Middleware and routers never mutate a scope they were given:
+/// they pass on a copy made with a <see langword="with"/> expression, as Channels' <c>BaseMiddleware</c> copies the dict.
+/// </remarks>
+public sealed record ConnectionScope
+{
+    private static readonly ClaimsPrincipal s_anonymous = new(new ClaimsIdentity());
+
+    /// <summary>Creates a scope of the given type.</summary>
+    /// <param name="type">The scope type: <c>http</c>, <c>websocket</c>, <c>channel</c> or a custom protocol name.</param>
+    public ConnectionScope(string type)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(type);
+        Type = type;
+    }
+
+    /// <summary>Gets the scope type: <c>http</c>, <c>websocket</c>, <c>channel</c> or a custom protocol name.</summary>
+    public string Type { get; init; }
+
+    /// <summary>Gets the request path, percent-decoded, with its leading <c>/</c>.</summary>
+    public string Path { get; init; } = "/";
+
+    /// <summary>Gets the path as it came on the wire, before percent-decoding.</summary>
+    public string RawPath { get; init; } = "/";
+
+    /// <summary>Gets the part of <see cref="Path"/> that outer routers have not matched yet (Channels' <c>path_remaining</c>),
+    /// without a leading <c>/</c>; <see langword="null"/> until a router has matched a prefix.</summary>
+    public string? PathRemaining { get; init; }
+
+    /// <summary>Gets the path prefix the application is mounted under (ASGI <c>root_path</c>).</summary>
+    public string RootPath { get; init; } = "";
+
+    /// <summary>Gets the raw query string, without the leading <c>?</c>.</summary>
+    public string QueryString { get; init; } = "";
+
+    /// <summary>Gets the URL scheme: <c>ws</c>, <c>wss</c>, <c>http</c> or <c>https</c>.</summary>
+    public string Scheme { get; init; } = "http";
+
+    /// <summary>Gets the HTTP version of the request (<c>1.1</c>, <c>2</c>), or <see langword="null"/> outside HTTP.</summary>
+    public string? HttpVersion { get; init; }
+
+    /// <summary>Gets the HTTP method for <c>http</c> scopes (<c>GET</c> for a WebSocket handshake), or <see langword="null"/>.</summary>
+    public string? Method { get; init; }
+
+    /// <summary>Gets the request headers in arrival order, names lower-cased.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
+    /// <summary>Gets the remote endpoint, when known.</summary>
+    public IPEndPoint? Client { get; init; }
+
+    /// <summary>Gets the local endpoint that accepted the connection, when known.</summary>
+    public IPEndPoint? Server { get; init; }
+
+    /// <summary>Gets the WebSocket subprotocols the client offered, in its order of preference.</summary>
+    public IReadOnlyList<string> Subprotocols { get; init; } = [];
+
+    /// <summary>Gets the values captured by routers (Channels' <c>url_route["kwargs"]</c>), for example <c>room</c>
+    /// from <c>ws/chat/{room}/</c>, merged with the route's defaults.</summary>
+    public IReadOnlyDictionary<string, object?> RouteValues { get; init; } = EmptyRouteValues.Instance;
+
+    /// <summary>Gets the channel name a <c>channel</c> scope listens on (worker scopes), otherwise <see langword="null"/>.</summary>
+    public string? Channel { get; init; }
+
+    /// <summary>Gets the authenticated user (Channels' <c>scope["user"]</c>); an anonymous principal when nobody signed in.</summary>
+    public ClaimsPrincipal User { get; init; } = s_anonymous;
+
+    /// <summary>Gets the services for this connection: a scope of the host's container that lives as long as the connection,
+    /// so scoped services are per connection.</summary>
+    public IServiceProvider Services { get; init; } = EmptyServiceProvider.Instance;
+
+    /// <summary>Gets a bag for middleware and application state that lives as long as the connection.
+    /// Copies of a scope share one bag.</summary>
+    public IDictionary<object, object?> Items { get; init; } = new Dictionary<object, object?>();
+
+    /// <summary>Gets a token that fires when the connection goes away.</summary>
+    public CancellationToken ConnectionClosed { get; init; }
+
+    /// <summary>Returns the first value of a request header, or <see langword="null"/>.</summary>
+    /// <param name="name">The header name, in any case.</param>
+    /// <returns>The value, or <see langword="null"/> when the header is absent.</returns>
+    public string? GetHeader(string name)
+    {
+        foreach (var header in Headers)
+        {
+            if (string.Equals(header.Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return header.Value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Returns a route value as a string, or <see langword="null"/> when it was not captured.</summary>
+    /// <param name="name">The route value name, for example <c>room</c>.</param>
+    /// <returns>The value as a string.</returns>
+    public string? GetRouteValue(string name) =>
+        RouteValues.TryGetValue(name, out var value) ? value?.ToString() : null;
+
+    /// <summary>Describes the scope by type and path; headers are left out so that logs never carry cookies.</summary>
+    /// <returns>For example <c>websocket /ws/chat/lobby/</c>.</returns>
+    public override string ToString() => $"{Type} {Path}";
+}

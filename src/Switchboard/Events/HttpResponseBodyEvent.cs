@@ -1,0 +1,16 @@
+namespace Switchboard;
+
+/// <summary><c>http.response.body</c>: a chunk of the response body; the last chunk has <see cref="MoreBody"/> false.</summary>
+/// <param name="body">The chunk.</param>
+/// <param name="moreBody">Whether more chunks follow (a streaming or long-poll response).</param>
+public sealed class HttpResponseBodyEvent(ReadOnlyMemory<byte> body, bool moreBody = false) : ApplicationEvent
+{
+    /// <summary>Gets the chunk.</summary>
+    public ReadOnlyMemory<byte> Body { get; } = body;
+
+    /// <summary>Gets a value indicating whether more chunks follow.</summary>
+    public bool MoreBody { get; } = moreBody;
+
+    /// <inheritdoc />
+    public override string Type => EventTypes.HttpResponseBody;
+}

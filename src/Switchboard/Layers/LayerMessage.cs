@@ -1,0 +1,197 @@
+using System.Collections;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+
+namespace Switchboard;
+
+/// <summary>
+/// A channel-layer message: a map with string keys whose values stay within the channel-layer type system, so that it
+/// can cross processes and languages (channels_redis stores it as msgpack). Its <c>type</c> key names the handler a
+/// consumer runs for it: <c>chat.message</c> runs <c>ChatMessageAsync</c>.
+/// </summary>
+/// <remarks>
+/// <para>Allowed values: <see langword="null"/>, <see cref="bool"/>, 64-bit integers (smaller integer types widen to
+/// <see cref="long"/>), <see cref="double"/> (<see cref="float"/> widens), <see cref="string"/>, bytes
+/// (<see cref="T:byte[]"/> or <see cref="ReadOnlyMemory{T}"/>, stored as <see cref="T:byte[]"/>), lists
+/// (any <see cref="IEnumerable"/>, stored as <see cref="IReadOnlyList{T}"/>), maps with string keys (stored as
+/// <see cref="IReadOnlyDictionary{TKey, TValue}"/>) and <see cref="JsonElement"/> (converted). Anything else is refused
+/// when it is set, with an <see cref="ArgumentException"/> naming the key: the error surfaces at the sender, not at
+/// the receiver.</para>
+/// <para>Values are copied when set, and a message becomes read-only once it is sent, so one instance can be
+/// delivered to every member of a group without a copy per member. Use <see cref="Clone"/> for an editable copy.</para>
+/// </remarks>
+public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string, object?>
+{
+    /// <summary>The key that holds the message type.</summary>
+    public const string TypeKey = "type";
+
+    private readonly Dictionary<string, object?> _values;
+    private string _type;
+    private volatile bool _isReadOnly;
+
+    /// <summary>Creates a message of the given type; add values with the indexer: <c>new LayerMessage("chat.message") { ["message"] = text }</c>.</summary>
+    /// <param name="type">The message type, for example <c>chat.message</c>.</param>
+    public LayerMessage(string type)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(type);
+        _type = type;
+        _values = new Dictionary<string, object?>(StringComparer.Ordinal) { [TypeKey] = type };
+    }
+
+    private LayerMessage(Dictionary<string, object?> values)
+    {
+        _values = values;
+        _type = values.TryGetValue(TypeKey, out var type) && type is string s ? s : string.Empty;
+    }
+
+    /// <summary>Gets the message type, or an empty string for a message that arrived without one.</summary>
+    public override string Type => _type;
+
+    /// <summary>Gets a value indicating whether the message can no longer change (it has been sent).</summary>
+    public bool IsReadOnly => _isReadOnly;
+
+    /// <inheritdoc />
+    public int Count => _values.Count;
+
+    /// <inheritdoc />
+    public IEnumerable<string> Keys => _values.Keys;
+
+    /// <inheritdoc />
+    public IEnumerable<object?> Values => _values.Values;
+
+    /// <summary>Gets or sets a value. Setting converts the value into the channel-layer type system or throws.</summary>
+    /// <param name="key">The key.</param>
+    /// <exception cref="KeyNotFoundException">Getting a key that is absent.</exception>
+    /// <exception cref="ArgumentException">Setting a value the channel layer cannot carry, or a non-string <c>type</c>.</exception>
+    /// <exception cref="InvalidOperationException">Setting a value on a message that has been sent.</exception>
+    public object? this[string key]
+    {
+        get => _values[key];
+        set
+        {
+            ArgumentNullException.ThrowIfNull(key);
+            if (_isReadOnly)
+            {
+                throw new InvalidOperationException(
+                    $"This '{_type}' message has been sent and can no longer change. Call Clone() for an editable copy.");
+            }
+
+            var normalized = LayerValue.Normalize(value, key);
+            if (key == TypeKey)
+            {
+                if (normalized is not string type || type.Length == 0)
+                {
+                    throw new ArgumentException("A message's 'type' must be a non-empty string such as \"chat.message\".", nameof(value));
+                }
+
+                _type = type;
+            }
+
+            _values[key] = normalized;
+        }
+    }
+
+    /// <summary>Creates a message from a map, converting every value; the map needs a string <c>type</c> unless
+    /// <paramref name="requireType"/> is false (a layer decoding a foreign message).</summary>
+    /// <param name="values">The keys and values.</param>
+    /// <param name="requireType">Whether a missing <c>type</c> is an error.</param>
+    /// <returns>The message.</returns>
+    /// <exception cref="ArgumentException">A value the channel layer cannot carry, or a missing type.</exception>
+    public static LayerMessage FromDictionary(IEnumerable<KeyValuePair<string, object?>> values, bool requireType = true)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var copy = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (key, value) in values)
+        {
+            copy[key] = LayerValue.Normalize(value, key);
+        }
+
+        if (copy.TryGetValue(TypeKey, out var type) ? type is not string { Length: > 0 } : requireType)
+        {
+            throw new ArgumentException("A channel-layer message needs a non-empty string 'type', such as \"chat.message\".", nameof(values));
+        }
+
+        return new LayerMessage(copy);
+    }
+
+    /// <summary>Creates a message from a JSON object such as <c>{"type": "chat.message", "message": "hi"}</c>.</summary>
+    /// <param name="json">A JSON object with a string <c>type</c>.</param>
+    /// <returns>The message.</returns>
+    /// <exception cref="ArgumentException">The JSON is not an object, or has no string <c>type</c>.</exception>
+    public static LayerMessage FromJson(JsonElement json)
+    {
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            throw new ArgumentException($"A channel-layer message must be a JSON object, not {json.ValueKind}.", nameof(json));
+        }
+
+        return FromDictionary((IReadOnlyDictionary<string, object?>)LayerValue.Normalize(json, "$")!);
+    }
+
+    /// <summary>Returns an editable deep copy (values are immutable, so sharing them is safe).</summary>
+    /// <returns>The copy.</returns>
+    public LayerMessage Clone() => new(new Dictionary<string, object?>(_values, StringComparer.Ordinal));
+
+    /// <summary>Makes the message read-only. Layers call this when a message is sent.</summary>
+    public void MakeReadOnly() => _isReadOnly = true;
+
+    /// <inheritdoc />
+    public bool ContainsKey(string key) => _values.ContainsKey(key);
+
+    /// <inheritdoc />
+    public bool TryGetValue(string key, [MaybeNullWhen(false)] out object? value) => _values.TryGetValue(key, out value);
+
+    /// <summary>Gets a string value.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The string.</returns>
+    /// <exception cref="KeyNotFoundException">The key is absent.</exception>
+    /// <exception cref="InvalidCastException">The value is not a string.</exception>
+    public string GetString(string key) => Get<string>(key);
+
+    /// <summary>Gets an integer value.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The integer.</returns>
+    /// <exception cref="KeyNotFoundException">The key is absent.</exception>
+    /// <exception cref="InvalidCastException">The value is not an integer.</exception>
+    public long GetInt64(string key) => Get<long>(key);
+
+    /// <summary>Gets a number as a double; integers convert.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The number.</returns>
+    public double GetDouble(string key) => _values[key] is long l ? l : Get<double>(key);
+
+    /// <summary>Gets a boolean value.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The boolean.</returns>
+    public bool GetBoolean(string key) => Get<bool>(key);
+
+    /// <summary>Gets a bytes value.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The bytes.</returns>
+    public byte[] GetBytes(string key) => Get<byte[]>(key);
+
+    /// <summary>Gets a value of type <typeparamref name="T"/>.</summary>
+    /// <typeparam name="T">The expected type: <see cref="string"/>, <see cref="long"/>, <see cref="double"/>, <see cref="bool"/>,
+    /// <see cref="T:byte[]"/>, <see cref="IReadOnlyList{T}"/> of <see cref="object"/> or <see cref="IReadOnlyDictionary{TKey, TValue}"/>.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="KeyNotFoundException">The key is absent.</exception>
+    /// <exception cref="InvalidCastException">The value has another type.</exception>
+    public T Get<T>(string key)
+    {
+        if (!_values.TryGetValue(key, out var value))
+        {
+            throw new KeyNotFoundException($"The '{_type}' message has no '{key}' key.");
+        }
+
+        return value is T typed
+            ? typed
+            : throw new InvalidCastException(
+                $"The '{key}' value of the '{_type}' message is {LayerValue.Describe(value)}, not {typeof(T).Name}.");
+    }
+
+    /// <inheritdoc />
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => _values.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
