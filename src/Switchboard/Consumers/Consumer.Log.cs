@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard;
+
+public abstract partial class Consumer
+{
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 100, Level = LogLevel.Error, EventName = "HandlerFailed",
+            Message = "{Consumer} failed while handling '{EventType}' on {Scope}; the consumer stops.")]
+        public static partial void HandlerFailed(ILogger logger, string consumer, string eventType, ConnectionScope scope, Exception exception);
+
+        [LoggerMessage(EventId = 101, Level = LogLevel.Error, EventName = "ErrorHandlerFailed",
+            Message = "{Consumer}.OnErrorAsync failed.")]
+        public static partial void ErrorHandlerFailed(ILogger logger, string consumer, Exception exception);
+
+        [LoggerMessage(EventId = 102, Level = LogLevel.Error, EventName = "StopHandlerFailed",
+            Message = "{Consumer} failed while stopping (OnStoppedAsync / disconnect logic).")]
+        public static partial void StopHandlerFailed(ILogger logger, string consumer, Exception exception);
+
+        [LoggerMessage(EventId = 103, Level = LogLevel.Error, EventName = "LayerReceiveFailed",
+            Message = "{Consumer} could not receive from the channel layer on {Channel}; the consumer stops.")]
+        public static partial void LayerReceiveFailed(ILogger logger, string consumer, string channel, Exception exception);
+
+        [LoggerMessage(EventId = 104, Level = LogLevel.Warning, EventName = "GroupDiscardFailed",
+            Message = "Could not remove {Channel} from group {Group}; the membership will expire.")]
+        public static partial void GroupDiscardFailed(ILogger logger, string group, string channel, Exception exception);
+
+        [LoggerMessage(EventId = 105, Level = LogLevel.Debug, EventName = "EventAfterStop",
+            Message = "Dropped a '{EventType}' event that arrived after the consumer stopped.")]
+        public static partial void EventAfterStop(ILogger logger, string eventType);
+    }
+}

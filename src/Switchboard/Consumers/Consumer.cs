@@ -1,0 +1,329 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Switchboard;
+
+/// <summary>
+/// The base of every consumer (Channels' <c>AsyncConsumer</c>): one instance per connection, built through dependency
+/// injection, that handles the connection's events one at a time, in order, and receives channel-layer messages on
+/// its own channel name, dispatched by <c>type</c> to a handler method (<c>chat.message</c> → <c>ChatMessageAsync</c>).
+/// </summary>
+/// <remarks>
+/// <para>Events from the client and messages from the channel layer are handled by one instance, never concurrently:
+/// a handler runs to completion before the next event starts. A handler that throws is logged and ends the consumer
+/// through <see cref="OnErrorAsync"/>; its group memberships are removed and <see cref="OnStoppedAsync"/> always runs.</para>
+/// <para>Use <see cref="AsApplication{TConsumer}"/> to put a consumer in a router (Channels' <c>as_asgi()</c>).</para>
+/// </remarks>
+public abstract partial class Consumer
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly HashSet<string> _groups = new(StringComparer.Ordinal);
+    private MessageHandlerTable? _handlers;
+    private SendDelegate? _send;
+    private CancellationTokenSource? _layerListening;
+    private volatile bool _stopped;
+    private ConnectionScope? _scope;
+    private ILogger? _logger;
+
+    /// <summary>Gets the scope of the connection this instance serves.</summary>
+    /// <exception cref="InvalidOperationException">Read from a constructor, before the consumer runs.</exception>
+    protected ConnectionScope Scope => _scope ?? throw new InvalidOperationException("The scope is set when the consumer starts; it is not available in the constructor.");
+
+    /// <summary>Gets the channel layer, or <see langword="null"/> when none is registered (Channels' <c>self.channel_layer</c>).</summary>
+    protected IChannelLayer? ChannelLayer { get; private set; }
+
+    /// <summary>Gets this instance's own process-specific channel name (Channels' <c>self.channel_name</c>); anything sent
+    /// to it reaches this instance. <see langword="null"/> without a layer, and for worker (<c>channel</c>) scopes.</summary>
+    protected string? ChannelName { get; private set; }
+
+    /// <summary>Gets the key of the channel layer service to use (Channels' <c>channel_layer_alias</c>); <see langword="null"/>
+    /// for the default <see cref="IChannelLayer"/>. A non-null alias resolves a keyed service.</summary>
+    protected virtual string? ChannelLayerAlias => null;
+
+    /// <summary>Gets a logger named after the consumer type.</summary>
+    protected ILogger Logger => _logger ?? NullLogger.Instance;
+
+    /// <summary>Gets a value indicating whether the consumer has stopped, or is stopping after the current handler.</summary>
+    protected bool IsStopped => _stopped;
+
+    /// <summary>Wraps a consumer type as an application for routers (Channels' <c>Consumer.as_asgi()</c>): each connection
+    /// gets a new <typeparamref name="TConsumer"/> built from the connection's services, so constructors can take any
+    /// registered service, scoped ones included.</summary>
+    /// <typeparam name="TConsumer">The consumer type.</typeparam>
+    /// <returns>The application.</returns>
+    public static IApplication AsApplication<TConsumer>()
+        where TConsumer : Consumer => ConsumerApplication<TConsumer>.Instance;
+
+    /// <summary>Ends the consumer after the current handler (Channels' <c>raise StopConsumer()</c>). Layer messages that
+    /// arrive afterwards are dropped; <see cref="OnStoppedAsync"/> still runs.</summary>
+    protected void Stop() => _stopped = true;
+
+    /// <summary>Sends an event to the server (Channels' <c>self.send(...)</c> at the ASGI level).</summary>
+    /// <param name="message">The event.</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>A task that completes when the server has taken the event.</returns>
+    protected ValueTask SendEventAsync(ApplicationEvent message, CancellationToken cancellationToken = default)
+    {
+        if (_send is null)
+        {
+            throw new InvalidOperationException("A consumer can send only while it runs.");
+        }
+
+        return _send(message, cancellationToken);
+    }
+
+    /// <summary>Adds this consumer's channel to a group and remembers it, so that the membership is removed when the
+    /// consumer ends, however it ends (Channels' <c>group_add(group, self.channel_name)</c>).</summary>
+    /// <param name="group">The group name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the membership is stored.</returns>
+    protected async ValueTask GroupAddAsync(string group, CancellationToken cancellationToken = default)
+    {
+        var (layer, channel) = RequireLayer("join a group");
+        await layer.GroupAddAsync(group, channel, cancellationToken).ConfigureAwait(false);
+        _groups.Add(group);
+    }
+
+    /// <summary>Removes this consumer's channel from a group (Channels' <c>group_discard(group, self.channel_name)</c>).</summary>
+    /// <param name="group">The group name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the membership is gone.</returns>
+    protected async ValueTask GroupDiscardAsync(string group, CancellationToken cancellationToken = default)
+    {
+        var (layer, channel) = RequireLayer("leave a group");
+        _groups.Remove(group);
+        await layer.GroupDiscardAsync(group, channel, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a message to every member of a group, this consumer included when it is a member (Channels' <c>group_send</c>).</summary>
+    /// <param name="group">The group name.</param>
+    /// <param name="message">The message; its <c>type</c> names the members' handler.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the layer has the message.</returns>
+    protected ValueTask GroupSendAsync(string group, LayerMessage message, CancellationToken cancellationToken = default) =>
+        RequireLayer("send to a group").Layer.GroupSendAsync(group, message, cancellationToken);
+
+    /// <summary>
+    /// Handles one event; called one event at a time, in order. The base handles channel-layer messages by finding the
+    /// handler for their <c>type</c>; protocol consumers override this for their protocol's events and call the base
+    /// for everything else.
+    /// </summary>
+    /// <param name="message">The event.</param>
+    /// <param name="cancellationToken">Fires when the connection goes away.</param>
+    /// <returns>A task that completes when the event is handled.</returns>
+    protected virtual ValueTask DispatchAsync(ApplicationEvent message, CancellationToken cancellationToken)
+    {
+        if (message is LayerMessage layerMessage)
+        {
+            _handlers ??= MessageHandlerTable.For(GetType());
+            var handler = _handlers.Find(layerMessage.Type) ?? throw _handlers.MissingHandler(layerMessage.Type);
+            return handler(this, layerMessage, cancellationToken);
+        }
+
+        throw new InvalidOperationException(
+            $"{GetType().Name} does not handle '{message.Type}' events. Derive from the consumer for the protocol " +
+            $"(WebSocketConsumer, HttpConsumer) or override {nameof(DispatchAsync)}.");
+    }
+
+    /// <summary>
+    /// Called after a handler threw (the exception is already logged). The default stops the consumer; protocol
+    /// consumers also close the connection (WebSocket: 1011; HTTP: 500 when no response started).
+    /// </summary>
+    /// <param name="exception">What the handler threw.</param>
+    /// <returns>A task that completes when the error is handled.</returns>
+    protected virtual ValueTask OnErrorAsync(Exception exception)
+    {
+        Stop();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Called once when the consumer ends, however it ends (a disconnect, <see cref="Stop"/>, an error), before its group
+    /// memberships are removed. Always runs; an exception here is logged.
+    /// </summary>
+    /// <returns>A task that completes when clean-up is done.</returns>
+    protected virtual ValueTask OnStoppedAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Runs this instance for one connection; called once by <see cref="AsApplication{TConsumer}"/>.</summary>
+    internal async Task RunAsync(ConnectionScope scope, ReceiveDelegate receive, SendDelegate send)
+    {
+        if (_scope is not null)
+        {
+            throw new InvalidOperationException($"A {GetType().Name} instance serves one connection; make a new one per connection.");
+        }
+
+        _scope = scope;
+        _send = send;
+        _logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger(GetType());
+        ChannelLayer = ChannelLayerAlias is { } alias
+            ? scope.Services.GetRequiredKeyedService<IChannelLayer>(alias)
+            : scope.Services.GetService<IChannelLayer>();
+
+        Task? listening = null;
+        try
+        {
+            // Workers' "channel" scopes receive from the layer already; every other scope gets its own channel name.
+            if (ChannelLayer is not null && scope.Type != ScopeTypes.Channel)
+            {
+                ChannelName = await ChannelLayer.NewChannelAsync(cancellationToken: scope.ConnectionClosed).ConfigureAwait(false);
+                _layerListening = new CancellationTokenSource();
+                listening = ListenOnLayerAsync(ChannelLayer, ChannelName, _layerListening.Token);
+            }
+
+            while (!_stopped)
+            {
+                // No token: the server ends every scope with its last event (websocket.disconnect, http.disconnect),
+                // and a worker's receive ends with the worker. Cancelling a WebSocket receive would abort the socket.
+                var message = await receive(CancellationToken.None).ConfigureAwait(false);
+                await DispatchInOrderAsync(message).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await StopListeningAsync(listening).ConfigureAwait(false);
+            await CleanUpAsync().ConfigureAwait(false);
+        }
+    }
+
+    private (IChannelLayer Layer, string Channel) RequireLayer(string action) =>
+        ChannelLayer is not null && ChannelName is not null
+            ? (ChannelLayer, ChannelName)
+            : throw new InvalidOperationException(
+                $"{GetType().Name} cannot {action}: no channel layer is registered (add one with AddSwitchboard(...).AddInMemoryChannelLayer()), " +
+                "or this is a worker scope, which has no channel name of its own.");
+
+    /// <summary>Runs one event under the instance's gate, so that client events and layer messages never overlap.</summary>
+    private async ValueTask DispatchInOrderAsync(ApplicationEvent message)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_stopped)
+            {
+                Log.EventAfterStop(Logger, message.Type);
+                return;
+            }
+
+            await DispatchAsync(message, Scope.ConnectionClosed).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.HandlerFailed(Logger, GetType().Name, message.Type, Scope, ex);
+            try
+            {
+                await OnErrorAsync(ex).ConfigureAwait(false);
+            }
+            catch (Exception inner)
+            {
+                Log.ErrorHandlerFailed(Logger, GetType().Name, inner);
+            }
+            finally
+            {
+                Stop();
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task ListenOnLayerAsync(IChannelLayer layer, string channel, CancellationToken cancellationToken)
+    {
+        // Let RunAsync go on to its first receive before this loop takes a thread.
+        await Task.Yield();
+        while (!_stopped)
+        {
+            LayerMessage message;
+            try
+            {
+                message = await layer.ReceiveAsync(channel, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The layer failed (a network layer lost its server): the consumer can no longer get its messages.
+                Log.LayerReceiveFailed(Logger, GetType().Name, channel, ex);
+                await FailFromLayerAsync(ex).ConfigureAwait(false);
+                return;
+            }
+
+            await DispatchInOrderAsync(message).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask FailFromLayerAsync(Exception exception)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!_stopped)
+            {
+                await OnErrorAsync(exception).ConfigureAwait(false);
+            }
+        }
+        catch (Exception inner)
+        {
+            Log.ErrorHandlerFailed(Logger, GetType().Name, inner);
+        }
+        finally
+        {
+            Stop();
+            _gate.Release();
+        }
+    }
+
+    private async ValueTask StopListeningAsync(Task? listening)
+    {
+        if (_layerListening is null || listening is null)
+        {
+            return;
+        }
+
+        await _layerListening.CancelAsync().ConfigureAwait(false);
+        await listening.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _layerListening.Dispose();
+    }
+
+    private async ValueTask CleanUpAsync()
+    {
+        _stopped = true;
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await OnStoppedAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.StopHandlerFailed(Logger, GetType().Name, ex);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        if (ChannelLayer is null || ChannelName is null || _groups.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var group in _groups)
+        {
+            try
+            {
+                // Not the connection's token: it has fired already, and the memberships must go regardless.
+                await ChannelLayer.GroupDiscardAsync(group, ChannelName, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.GroupDiscardFailed(Logger, group, ChannelName, ex);
+            }
+        }
+
+        _groups.Clear();
+    }
+}

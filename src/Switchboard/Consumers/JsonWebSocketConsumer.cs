@@ -1,0 +1,80 @@
+using System.Text.Json;
+
+namespace Switchboard;
+
+/// <summary>
+/// A WebSocket consumer that speaks JSON (Channels' <c>AsyncJsonWebsocketConsumer</c>) on System.Text.Json: each text
+/// message is parsed and handed to <see cref="OnJsonAsync"/>; <see cref="SendJsonAsync{T}"/> serializes.
+/// </summary>
+/// <remarks>
+/// A text message that is not valid JSON closes the socket at once with 1007 (invalid payload) and a log line; a binary
+/// message closes it with 1003 (unsupported data). Both end the consumer, and the disconnect logic runs.
+/// </remarks>
+public abstract class JsonWebSocketConsumer : WebSocketConsumer
+{
+    /// <summary>Gets the serializer options for <see cref="SendJsonAsync{T}"/>; the default is <see cref="JsonSerializerDefaults.Web"/>.</summary>
+    protected virtual JsonSerializerOptions JsonOptions => JsonSerializerOptions.Web;
+
+    /// <summary>Called for each JSON message from the client (Channels' <c>receive_json(content)</c>).</summary>
+    /// <param name="content">The parsed message; valid only until the hook returns (call <see cref="JsonElement.Clone"/> to keep it).</param>
+    /// <param name="cancellationToken">Fires when the connection goes away.</param>
+    /// <returns>A task that completes when the message is handled.</returns>
+    protected abstract ValueTask OnJsonAsync(JsonElement content, CancellationToken cancellationToken);
+
+    /// <summary>Serializes a value and sends it as a text message (Channels' <c>send_json(content)</c>).</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="content">The value.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the message is queued for the client.</returns>
+    protected ValueTask SendJsonAsync<T>(T content, CancellationToken cancellationToken = default) =>
+        SendAsync(new WebSocketSendEvent(EncodeJson(content), isText: true), cancellationToken);
+
+    /// <summary>Parses a text message (Channels' <c>decode_json</c>); override to parse differently.</summary>
+    /// <param name="utf8">The message's UTF-8 bytes.</param>
+    /// <returns>The parsed document; the caller disposes it.</returns>
+    /// <exception cref="JsonException">The text is not valid JSON.</exception>
+    protected virtual JsonDocument DecodeJson(ReadOnlyMemory<byte> utf8) => JsonDocument.Parse(utf8);
+
+    /// <summary>Serializes a value to UTF-8 JSON (Channels' <c>encode_json</c>); override to serialize differently.</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="content">The value.</param>
+    /// <returns>The UTF-8 JSON.</returns>
+    protected virtual byte[] EncodeJson<T>(T content) => JsonSerializer.SerializeToUtf8Bytes(content, JsonOptions);
+
+    /// <summary>Parses the message and calls <see cref="OnJsonAsync"/>, or closes the socket for a message that is not JSON text.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="cancellationToken">Fires when the connection goes away.</param>
+    /// <returns>A task that completes when the message is handled.</returns>
+    protected sealed override async ValueTask OnReceiveAsync(WebSocketReceiveEvent message, CancellationToken cancellationToken)
+    {
+        if (!message.IsText)
+        {
+            JsonLog.BinaryMessage(Logger, GetType().Name, Scope);
+            await RejectAsync(WebSocketCloseCode.UnsupportedData, "JSON consumers accept text messages only").ConfigureAwait(false);
+            return;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = DecodeJson(message.Data);
+        }
+        catch (JsonException ex)
+        {
+            JsonLog.InvalidJson(Logger, GetType().Name, Scope, ex.Message);
+            await RejectAsync(WebSocketCloseCode.InvalidPayloadData, "Invalid JSON").ConfigureAwait(false);
+            return;
+        }
+
+        using (document)
+        {
+            await OnJsonAsync(document.RootElement, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask RejectAsync(int code, string reason)
+    {
+        Stop();
+        await CloseAsync(code, reason).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,109 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Switchboard.Hosting;
+
+/// <summary>
+/// Runs the root application for <c>channel</c> scopes, one instance per named channel, fed from the channel layer
+/// (Channels' worker server behind <c>runworker</c>). An instance that fails is logged and replaced for the next message.
+/// </summary>
+internal sealed partial class ChannelWorker(
+    SwitchboardApplication application,
+    IChannelLayer layer,
+    IServiceScopeFactory scopes,
+    IOptions<WorkerOptions> options,
+    TimeProvider timeProvider,
+    ILogger<ChannelWorker> logger) : BackgroundService
+{
+    private readonly WorkerOptions _options = options.Value;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        foreach (var channel in _options.Channels)
+        {
+            if (!ChannelNames.IsValidChannelName(channel) || ChannelNames.IsProcessSpecific(channel))
+            {
+                throw new InvalidOperationException($"A worker listens on normal channel names such as 'thumbnails'; '{channel}' is not one.");
+            }
+        }
+
+        return Task.WhenAll(_options.Channels.Select(channel => RunChannelAsync(channel, stoppingToken)));
+    }
+
+    private async Task RunChannelAsync(string channel, CancellationToken stoppingToken)
+    {
+        Log.WorkerStarted(logger, channel);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var received = 0;
+            await using var services = scopes.CreateAsyncScope();
+            var scope = new ConnectionScope(ScopeTypes.Channel)
+            {
+                Channel = channel,
+                Path = "",
+                RawPath = "",
+                Services = services.ServiceProvider,
+                ConnectionClosed = stoppingToken,
+            };
+
+            if (!application.Application.CanHandle(scope))
+            {
+                Log.NoApplication(logger, channel);
+                return;
+            }
+
+            try
+            {
+                await application.Application.InvokeAsync(scope, ReceiveAsync, SendAsync).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                Log.InstanceFailed(logger, channel, ex);
+            }
+
+            if (received == 0 && !stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(_options.RestartDelay, timeProvider, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            async ValueTask<ApplicationEvent> ReceiveAsync(CancellationToken cancellationToken)
+            {
+                using var linked = cancellationToken.CanBeCanceled
+                    ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stoppingToken)
+                    : null;
+                var message = await layer.ReceiveAsync(channel, linked?.Token ?? stoppingToken).ConfigureAwait(false);
+                received++;
+                return message;
+            }
+        }
+
+        Log.WorkerStopped(logger, channel);
+    }
+
+    private static ValueTask SendAsync(ApplicationEvent message, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException(
+            $"A worker's channel scope has no client to send '{message.Type}' to; send through the channel layer instead.");
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 300, Level = LogLevel.Information, EventName = "WorkerStarted", Message = "Worker listening on channel {Channel}.")]
+        public static partial void WorkerStarted(ILogger logger, string channel);
+
+        [LoggerMessage(EventId = 301, Level = LogLevel.Information, EventName = "WorkerStopped", Message = "Worker on channel {Channel} stopped.")]
+        public static partial void WorkerStopped(ILogger logger, string channel);
+
+        [LoggerMessage(EventId = 302, Level = LogLevel.Error, EventName = "WorkerInstanceFailed",
+            Message = "The application instance for channel {Channel} failed; a new instance takes the next message.")]
+        public static partial void InstanceFailed(ILogger logger, string channel, Exception exception);
+
+        [LoggerMessage(EventId = 303, Level = LogLevel.Error, EventName = "WorkerNoApplication",
+            Message = "No application handles channel {Channel}: route it with ProtocolTypeRouter[\"channel\"] = new ChannelNameRouter {{ [\"{Channel}\"] = ... }}.")]
+        public static partial void NoApplication(ILogger logger, string channel);
+    }
+}
