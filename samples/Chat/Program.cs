@@ -1,4 +1,2 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/", () => "Switchboard chat: coming up");
-app.Run();
+// The reference application: `dotnet run --project samples/Chat` serves it on http://127.0.0.1:8000.
+Chat.ChatServer.CreateApp(args).Run();

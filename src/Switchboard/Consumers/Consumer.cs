@@ -102,7 +102,7 @@ public abstract partial class Consumer
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the layer has the message.</returns>
     protected ValueTask GroupSendAsync(string group, LayerMessage message, CancellationToken cancellationToken = default) =>
-        RequireLayer("send to a group").Layer.GroupSendAsync(group, message, cancellationToken);
+        (ChannelLayer ?? throw NoLayer("send to a group")).GroupSendAsync(group, message, cancellationToken);
 
     /// <summary>
     /// Handles one event; called one event at a time, in order. The base handles channel-layer messages by finding the
@@ -187,11 +187,11 @@ public abstract partial class Consumer
     }
 
     private (IChannelLayer Layer, string Channel) RequireLayer(string action) =>
-        ChannelLayer is not null && ChannelName is not null
-            ? (ChannelLayer, ChannelName)
-            : throw new InvalidOperationException(
-                $"{GetType().Name} cannot {action}: no channel layer is registered (add one with AddSwitchboard(...).AddInMemoryChannelLayer()), " +
-                "or this is a worker scope, which has no channel name of its own.");
+        (ChannelLayer ?? throw NoLayer(action), ChannelName ?? throw new InvalidOperationException(
+            $"{GetType().Name} cannot {action}: a worker's channel scope has no channel name of its own."));
+
+    private InvalidOperationException NoLayer(string action) => new(
+        $"{GetType().Name} cannot {action}: no channel layer is registered (AddSwitchboard(...) adds the in-memory layer unless another is registered).");
 
     /// <summary>Runs one event under the instance's gate, so that client events and layer messages never overlap.</summary>
     private async ValueTask DispatchInOrderAsync(ApplicationEvent message)
