@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Switchboard;
@@ -12,8 +13,16 @@ namespace Switchboard;
 /// </remarks>
 public abstract class JsonWebSocketConsumer : WebSocketConsumer
 {
-    /// <summary>Gets the serializer options for <see cref="SendJsonAsync{T}"/>; the default is <see cref="JsonSerializerDefaults.Web"/>.</summary>
-    protected virtual JsonSerializerOptions JsonOptions => JsonSerializerOptions.Web;
+    // Web defaults (camelCase), but without HTML-safe escaping: a WebSocket frame is never embedded in a page, so
+    // '"' stays \" and non-ASCII text stays as it is, which keeps frames small and readable.
+    private static readonly JsonSerializerOptions s_defaultOptions = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Gets the serializer options for <see cref="SendJsonAsync{T}"/>; the default is <see cref="JsonSerializerDefaults.Web"/>
+    /// without HTML-safe escaping.</summary>
+    protected virtual JsonSerializerOptions JsonOptions => s_defaultOptions;
 
     /// <summary>Called for each JSON message from the client (Channels' <c>receive_json(content)</c>).</summary>
     /// <param name="content">The parsed message; valid only until the hook returns (call <see cref="JsonElement.Clone"/> to keep it).</param>
