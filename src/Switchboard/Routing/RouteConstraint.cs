@@ -135,7 +135,8 @@ internal sealed class RouteConstraint
             return regex.IsMatch;
         }
 
-        FormatException Bad(string problem) => new($"The constraint '{text}' is invalid: {problem}.");
+        // Lower case and no period: the template parser puts this into its own sentence.
+        FormatException Bad(string problem) => new($"the constraint '{text}' is invalid: {problem}");
     }
 
     private static long? ParseLong(ReadOnlySpan<char> value) =>

@@ -393,7 +393,7 @@ internal sealed class RouteTemplate
             }
             catch (FormatException exception)
             {
-                throw Invalid(exception.Message.TrimEnd('.'));
+                throw Invalid(exception.Message);
             }
 
             return i;
