@@ -20,21 +20,14 @@ internal sealed class RouteConstraint
 
     private readonly Func<ReadOnlySpan<char>, bool> _isMatch;
 
-    private RouteConstraint(string text, Func<ReadOnlySpan<char>, bool> isMatch)
-    {
-        Text = text;
-        _isMatch = isMatch;
-    }
-
-    /// <summary>Gets the constraint as written, for example <c>range(1,10)</c>.</summary>
-    public string Text { get; }
+    private RouteConstraint(Func<ReadOnlySpan<char>, bool> isMatch) => _isMatch = isMatch;
 
     /// <summary>Tells whether a captured (or default) value satisfies the constraint. Takes a span so that a value the
     /// route then rejects costs no string.</summary>
     public bool IsMatch(ReadOnlySpan<char> value) => _isMatch(value);
 
     /// <summary>Builds a constraint from its name and the text between its parentheses.</summary>
-    /// <param name="name">The constraint name, for example <c>range</c>.</param>
+    /// <param name="name">The constraint name, for example <c>range</c>; case-insensitive, as in ASP.NET Core.</param>
     /// <param name="argument">The text between the parentheses, or <see langword="null"/> without parentheses.</param>
     /// <param name="text">The constraint as written, for messages.</param>
     /// <returns>The constraint.</returns>
@@ -42,7 +35,7 @@ internal sealed class RouteConstraint
     public static RouteConstraint Create(string name, string? argument, string text)
     {
         Func<ReadOnlySpan<char>, bool> isMatch;
-        switch (name)
+        switch (name.ToLowerInvariant())
         {
             case "int": isMatch = NoArgument(static v => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)); break;
             case "long": isMatch = NoArgument(static v => long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)); break;
@@ -89,7 +82,7 @@ internal sealed class RouteConstraint
                     + "min(n), max(n), range(a,b), length(n), length(a,b), minlength(n), maxlength(n) or regex(pattern)");
         }
 
-        return new RouteConstraint(text, isMatch);
+        return new RouteConstraint(isMatch);
 
         Func<ReadOnlySpan<char>, bool> NoArgument(Func<ReadOnlySpan<char>, bool> check) =>
             argument is null ? check : throw Bad("it takes no argument");

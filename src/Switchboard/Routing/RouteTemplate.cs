@@ -23,18 +23,14 @@ internal sealed class RouteTemplate
     private readonly int _firstOmittableSegment;
     private readonly bool _endsWithSlash;
 
-    private RouteTemplate(string text, List<Part[]> segments, List<RouteParameter> parameters, bool endsWithSlash)
+    private RouteTemplate(List<Part[]> segments, List<RouteParameter> parameters, bool endsWithSlash)
     {
-        Text = text;
         _segments = segments;
         Parameters = parameters;
         _endsWithSlash = endsWithSlash;
 
         _firstOmittableSegment = FindFirstOmittableSegment(segments);
     }
-
-    /// <summary>Gets the template as written.</summary>
-    public string Text { get; }
 
     /// <summary>Gets the parameters in template order; parameter <c>i</c> is captured by the group <see cref="GroupName"/>(i).</summary>
     public IReadOnlyList<RouteParameter> Parameters { get; }
@@ -115,7 +111,7 @@ internal sealed class RouteTemplate
         return first;
     }
 
-    private void AppendSegment(StringBuilder pattern, Part[] parts)
+    private static void AppendSegment(StringBuilder pattern, Part[] parts)
     {
         // "{name}.{ext?}": try with the extension first so that "a.b.txt" gives name "a.b" and ext "txt" (ASP.NET Core
         // matches complex segments from the right), then without it. .NET allows the same group name in both branches.
@@ -213,7 +209,7 @@ internal sealed class RouteTemplate
             }
 
             Validate(endsWithSlash);
-            return new RouteTemplate(_template, _segments, _parameters, endsWithSlash);
+            return new RouteTemplate(_segments, _parameters, endsWithSlash);
         }
 
         private char At(int index) => index < _text.Length ? _text[index] : '\0';

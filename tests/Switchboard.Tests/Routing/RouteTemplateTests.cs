@@ -63,6 +63,8 @@ public sealed class RouteTemplateTests
     [InlineData("{t:regex(^(a|b)-c$)}", "c-c", false)]
     [InlineData("{t:regex(^a:(b|c)$)}", "a:c", true)]
     [InlineData("{t:regex(^a:(b|c)$)}", "a:d", false)]
+    [InlineData("{id:Int}", "1", true)]
+    [InlineData("{id:INT}", "x", false)]
     [InlineData("{id:int:min(1)}", "1", true)]
     [InlineData("{id:int:min(1)}", "0", false)]
     [InlineData("{id:int:range(1,9):length(1)}", "7", true)]

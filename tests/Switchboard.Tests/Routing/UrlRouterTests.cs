@@ -250,6 +250,18 @@ public sealed class UrlRouterTests
     }
 
     [Fact]
+    public async Task NestedRouter_EmptyInnerTemplate_MatchesWhatThePrefixLeftEmpty()
+    {
+        var echo = new RoutingTestApplication();
+        var router = new UrlRouter { { "ws/echo/", new UrlRouter { { "", echo.Application } } } };
+
+        Assert.False(router.CanHandle(RoutingTestApplication.WebSocketScope("/ws/echo/more/")));
+        await RoutingTestApplication.RunAsync(router, RoutingTestApplication.WebSocketScope("/ws/echo/"));
+
+        Assert.Equal("", echo.Scope.PathRemaining);
+    }
+
+    [Fact]
     public async Task NestedRouter_InnerCapturesSameName_InnerValueWins()
     {
         var app = new RoutingTestApplication();
