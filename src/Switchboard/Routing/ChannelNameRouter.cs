@@ -16,6 +16,7 @@ namespace Switchboard.Routing;
 /// </code>
 /// </example>
 /// <remarks>Configure the router before the workers start; afterwards it is only read, and reading is thread-safe.</remarks>
+// Partial so that overloads that map consumers (Map<TConsumer>) can live in a file of their own.
 public sealed partial class ChannelNameRouter : IApplication, IEnumerable<KeyValuePair<string, IApplication>>
 {
     private readonly ApplicationMap _applications = new("channel name");

@@ -19,6 +19,7 @@ namespace Switchboard.Routing;
 /// Configure the router before the server starts; afterwards it is only read, and reading is thread-safe.
 /// As in Channels 4, nothing is mapped implicitly: a scope type without an entry is not handled.
 /// </remarks>
+// Partial so that overloads that map consumers (Map<TConsumer>) can live in a file of their own.
 public sealed partial class ProtocolTypeRouter : IApplication, IEnumerable<KeyValuePair<string, IApplication>>
 {
     private readonly ApplicationMap _applications = new("scope type");
