@@ -14,7 +14,7 @@ public static class ChatServer
     {
         ["websocket"] = new UrlRouter()
             .Map<EchoConsumer>("ws/echo/")
-            .MapRegex(@"^ws/chat/(?<room>[A-Za-z0-9_.-]{1,90})/$", Consumer.AsApplication<ChatConsumer>())
+            .MapRegex<ChatConsumer>(@"^ws/chat/(?<room>[A-Za-z0-9_.-]{1,90})/$")
             .Map<NotifyConsumer>("ws/notify/"),
         ["channel"] = new ChannelNameRouter()
             .Map<ThumbnailConsumer>(ThumbnailConsumer.Channel),
