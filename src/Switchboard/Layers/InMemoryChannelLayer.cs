@@ -21,7 +21,7 @@ namespace Switchboard;
 /// add. Process-specific names (<c>specific.abc!def</c>) are ordinary channels here and can be received on directly.</para>
 /// <para>Concurrency: every channel has its own lock (no global lock); a send to a waiting receive hands the message
 /// over directly; group send walks an immutable member snapshot without locking. A sweep every
-/// <see cref="InMemoryChannelLayerOptions.Expiry"/>, on the injected <see cref="TimeProvider"/>, purges expired
+/// <see cref="InMemoryChannelLayerOptions.Expiry"/> (at most an hour), on the injected <see cref="TimeProvider"/>, purges expired
 /// messages, drops idle channels and expired memberships, so abandoned channels do not hold memory.</para>
 /// <para>Metrics on the meter <c>Switchboard</c>: <c>switchboard.layer.messages.sent</c>,
 /// <c>switchboard.layer.messages.received</c>, <c>switchboard.layer.messages.expired</c> and
@@ -34,6 +34,8 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
 
     private const int RandomPartLength = 12;
     private const string Letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+    private static readonly TimeSpan s_maxSweepInterval = TimeSpan.FromHours(1);
 
     private static readonly Func<string, InMemoryChannelLayer, InMemoryChannelQueue> s_createQueue =
         static (name, layer) => new InMemoryChannelQueue(name, layer.GetCapacity(name), layer._channels);
@@ -110,8 +112,10 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
         _metrics = new ChannelLayerMetrics(meterFactory);
 
         // The timer holds the layer weakly, so an undisposed layer can still be collected (and then stops its timer).
+        // At most hourly: the interval only bounds how long abandoned channels hold memory, and timers cap near 49 days.
         var sweeper = new Sweeper(this);
-        _sweepTimer = timeProvider.CreateTimer(static state => ((Sweeper)state!).Tick(), sweeper, _expiry, _expiry);
+        var interval = _expiry < s_maxSweepInterval ? _expiry : s_maxSweepInterval;
+        _sweepTimer = timeProvider.CreateTimer(static state => ((Sweeper)state!).Tick(), sweeper, interval, interval);
         sweeper.Timer = _sweepTimer;
     }
 
@@ -366,7 +370,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
     }
 
     /// <summary>Purges expired messages, drops idle channels and expired group memberships. Runs every
-    /// <see cref="InMemoryChannelLayerOptions.Expiry"/> on the layer's timer; internal so tests can run it.</summary>
+    /// <see cref="InMemoryChannelLayerOptions.Expiry"/> (at most an hour) on the layer's timer.</summary>
     internal void Sweep()
     {
         if (_disposed)

@@ -389,6 +389,27 @@ public sealed class InMemoryChannelLayerTests : ChannelLayerTestsBase
     }
 
     [Fact]
+    public async Task Constructor_ExpiryBeyondTimerLimits_SweepsHourly()
+    {
+        using (new InMemoryChannelLayer(new InMemoryChannelLayerOptions { Expiry = TimeSpan.FromDays(365) }, TimeProvider.System))
+        {
+            // the system timer accepts the interval
+        }
+
+        var layer = InMemoryLayer(new ChannelLayerTestOptions { Expiry = TimeSpan.FromDays(365) });
+        using (var cts = new CancellationTokenSource())
+        {
+            var cancelled = layer.ReceiveAsync("idle", cts.Token).AsTask();
+            await cts.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(Timeout));
+        }
+
+        _time.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal(0, layer.ChannelCount);
+    }
+
+    [Fact]
     public void Options_Defaults_AreChannels()
     {
         var options = new InMemoryChannelLayerOptions();
