@@ -24,7 +24,7 @@ public abstract partial class ChannelLayerTestsBase
     public async Task EveryOperation_InvalidChannelName_ThrowsArgumentException(string? name)
     {
         var layer = Layer();
-        using var timeout = new CancellationTokenSource(Timeout); // bounds a receive that wrongly accepts the name
+        using var timeout = new CancellationTokenSource(DefaultTimeout); // bounds a receive that wrongly accepts the name
         await AssertInvalidAsync(() => layer.SendAsync(name!, new LayerMessage("test.invalid")));
         await AssertInvalidAsync(async () => await layer.ReceiveAsync(name!, timeout.Token));
         await AssertInvalidAsync(() => layer.GroupAddAsync("room", name!));

@@ -14,14 +14,14 @@ namespace Switchboard.Specification.Tests;
 /// test (<see cref="IDisposable"/> or <see cref="IAsyncDisposable"/>). Layers that share a server should isolate each
 /// layer, for example with a key prefix per layer: the tests use fixed channel and group names.</para>
 /// <para>Expiry tests use short durations (1–2 s) and <see cref="AdvanceTimeAsync"/>, so they pass both on a manual
-/// clock and in real time. Every wait is bounded by <see cref="Timeout"/>.</para>
+/// clock and in real time. Every wait is bounded by <see cref="DefaultTimeout"/>.</para>
 /// </remarks>
 public abstract partial class ChannelLayerTestsBase : IAsyncLifetime
 {
     private readonly List<IChannelLayer> _layers = [];
 
     /// <summary>Gets the bound on every wait in the suite.</summary>
-    protected static TimeSpan Timeout { get; } = TimeSpan.FromSeconds(10);
+    protected static TimeSpan DefaultTimeout { get; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Creates a layer with the given settings, empty (no channels, no groups), isolated from other layers.
     /// Called by each test, possibly several times; the suite disposes what it returns.</summary>
@@ -69,7 +69,7 @@ public abstract partial class ChannelLayerTestsBase : IAsyncLifetime
         return layer;
     }
 
-    /// <summary>Receives the next message on a channel, failing the test when none comes within <see cref="Timeout"/>.
+    /// <summary>Receives the next message on a channel, failing the test when none comes within <see cref="DefaultTimeout"/>.
     /// The receive is cancelled on timeout, so it cannot take a later message.</summary>
     /// <param name="layer">The layer.</param>
     /// <param name="channel">The channel.</param>
@@ -77,14 +77,14 @@ public abstract partial class ChannelLayerTestsBase : IAsyncLifetime
     protected static async Task<LayerMessage> ReceiveAsync(IChannelLayer layer, string channel)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        using var timeout = new CancellationTokenSource(Timeout);
+        using var timeout = new CancellationTokenSource(DefaultTimeout);
         try
         {
             return await layer.ReceiveAsync(channel, timeout.Token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            throw new TimeoutException($"No message arrived on '{channel}' within {Timeout}.");
+            throw new TimeoutException($"No message arrived on '{channel}' within {DefaultTimeout}.");
         }
     }
 
@@ -201,7 +201,7 @@ public abstract partial class ChannelLayerTestsBase : IAsyncLifetime
         const int Count = 200;
         const int Readers = 4;
         var layer = Layer(new ChannelLayerTestOptions { Capacity = Count * 2 });
-        using var done = new CancellationTokenSource(Timeout);
+        using var done = new CancellationTokenSource(DefaultTimeout);
         var total = 0;
         var readers = Enumerable.Range(0, Readers).Select(_ => Task.Run(async () =>
         {
@@ -229,7 +229,7 @@ public abstract partial class ChannelLayerTestsBase : IAsyncLifetime
             await layer.SendAsync("work.queue", Numbered("test.work", n));
         }
 
-        var received = (await Task.WhenAll(readers).WaitAsync(Timeout)).SelectMany(mine => mine).Order().ToList();
+        var received = (await Task.WhenAll(readers).WaitAsync(DefaultTimeout)).SelectMany(mine => mine).Order().ToList();
         Assert.Equal(Enumerable.Range(0, Count).Select(n => (long)n), received);
     }
 
@@ -239,14 +239,14 @@ public abstract partial class ChannelLayerTestsBase : IAsyncLifetime
     public async Task ReceiveAsync_EmptyChannel_WaitsUntilSend()
     {
         var layer = Layer();
-        using var timeout = new CancellationTokenSource(Timeout);
+        using var timeout = new CancellationTokenSource(DefaultTimeout);
         var receive = layer.ReceiveAsync("waiting.channel", timeout.Token).AsTask();
         await Task.Yield();
         Assert.False(receive.IsCompleted, "A receive on an empty channel completed before anything was sent.");
 
         await layer.SendAsync("waiting.channel", Numbered("test.wake", 7));
 
-        Assert.Equal(7, (await receive.WaitAsync(Timeout)).GetInt64("n"));
+        Assert.Equal(7, (await receive.WaitAsync(DefaultTimeout)).GetInt64("n"));
     }
 
     /// <summary>A cancelled receive throws <see cref="OperationCanceledException"/> and takes nothing: the next
@@ -259,7 +259,7 @@ public abstract partial class ChannelLayerTestsBase : IAsyncLifetime
         using var cts = new CancellationTokenSource();
         var receive = layer.ReceiveAsync("cancel.channel", cts.Token).AsTask();
         await cts.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => receive.WaitAsync(Timeout));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => receive.WaitAsync(DefaultTimeout));
 
         await layer.SendAsync("cancel.channel", Numbered("test.after", 1));
 
@@ -293,12 +293,12 @@ public abstract partial class ChannelLayerTestsBase : IAsyncLifetime
             var receive = layer.ReceiveAsync("race.channel", cts.Token).AsTask();
             var send = Task.Run(async () => await layer.SendAsync("race.channel", Numbered("test.race", n)));
             await cts.CancelAsync();
-            await send.WaitAsync(Timeout);
+            await send.WaitAsync(DefaultTimeout);
 
             LayerMessage received;
             try
             {
-                received = await receive.WaitAsync(Timeout);
+                received = await receive.WaitAsync(DefaultTimeout);
             }
             catch (OperationCanceledException)
             {

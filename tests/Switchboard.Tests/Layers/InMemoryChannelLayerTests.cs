@@ -44,14 +44,14 @@ public sealed class InMemoryChannelLayerTests : ChannelLayerTestsBase
         var layer = InMemoryLayer();
         await layer.GroupAddAsync("room", "member.one");
         await layer.GroupAddAsync("room", "member.two");
-        using var timeout = new CancellationTokenSource(Timeout);
+        using var timeout = new CancellationTokenSource(DefaultTimeout);
         var waiting = layer.ReceiveAsync("member.two", timeout.Token).AsTask(); // handed over directly
         var message = new LayerMessage("chat.message") { ["message"] = "hi" };
 
         await layer.GroupSendAsync("room", message);
 
         Assert.Same(message, await ReceiveAsync(layer, "member.one"));
-        Assert.Same(message, await waiting.WaitAsync(Timeout));
+        Assert.Same(message, await waiting.WaitAsync(DefaultTimeout));
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class InMemoryChannelLayerTests : ChannelLayerTestsBase
         {
             var cancelled = layer.ReceiveAsync("cancelled.reader", cts.Token).AsTask();
             await cts.CancelAsync();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(Timeout));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(DefaultTimeout));
         }
 
         Assert.Equal(2, layer.ChannelCount);
@@ -115,13 +115,13 @@ public sealed class InMemoryChannelLayerTests : ChannelLayerTestsBase
     public async Task Sweep_WaitingReceive_KeepsItsChannel()
     {
         var layer = InMemoryLayer();
-        using var timeout = new CancellationTokenSource(Timeout);
+        using var timeout = new CancellationTokenSource(DefaultTimeout);
         var waiting = layer.ReceiveAsync("patient.reader", timeout.Token).AsTask();
 
         _time.Advance(s_expiry * 3);
         await layer.SendAsync("patient.reader", Numbered("test.late", 1));
 
-        Assert.Equal(1, (await waiting.WaitAsync(Timeout)).GetInt64("n"));
+        Assert.Equal(1, (await waiting.WaitAsync(DefaultTimeout)).GetInt64("n"));
     }
 
     [Fact]
@@ -219,7 +219,7 @@ public sealed class InMemoryChannelLayerTests : ChannelLayerTestsBase
 
             await layer.GroupAddAsync("churn", $"member.{worker}.final");
         })).ToArray();
-        await Task.WhenAll(churn).WaitAsync(Timeout);
+        await Task.WhenAll(churn).WaitAsync(DefaultTimeout);
 
         await layer.GroupSendAsync("churn", Numbered("test.final", -1));
 
@@ -243,7 +243,7 @@ public sealed class InMemoryChannelLayerTests : ChannelLayerTestsBase
     public async Task ReceiveAsync_WaitingOverAndOver_GetsEveryMessage()
     {
         var layer = InMemoryLayer();
-        using var timeout = new CancellationTokenSource(Timeout);
+        using var timeout = new CancellationTokenSource(DefaultTimeout);
         for (var n = 0; n < 1000; n++)
         {
             var waiting = layer.ReceiveAsync("pooled", timeout.Token);
@@ -261,20 +261,20 @@ public sealed class InMemoryChannelLayerTests : ChannelLayerTestsBase
         await layer.SendAsync("reused", Numbered("test.first", 1));
         Assert.Equal(1, (await firstReceive).GetInt64("n"));
 
-        using var second = new CancellationTokenSource(Timeout);
+        using var second = new CancellationTokenSource(DefaultTimeout);
         var secondReceive = layer.ReceiveAsync("reused", second.Token).AsTask(); // reuses the pooled waiter
         await first.CancelAsync();
         Assert.False(secondReceive.IsCompleted);
         await layer.SendAsync("reused", Numbered("test.second", 2));
 
-        Assert.Equal(2, (await secondReceive.WaitAsync(Timeout)).GetInt64("n"));
+        Assert.Equal(2, (await secondReceive.WaitAsync(DefaultTimeout)).GetInt64("n"));
     }
 
     [Fact]
     public async Task ReceiveAsync_SeveralWaiting_ServedInTheOrderTheyWaited()
     {
         var layer = InMemoryLayer();
-        using var timeout = new CancellationTokenSource(Timeout);
+        using var timeout = new CancellationTokenSource(DefaultTimeout);
         using var cancelSecond = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
         var first = layer.ReceiveAsync("queue", timeout.Token).AsTask();
         var second = layer.ReceiveAsync("queue", cancelSecond.Token).AsTask();
@@ -284,22 +284,22 @@ public sealed class InMemoryChannelLayerTests : ChannelLayerTestsBase
         await layer.SendAsync("queue", Numbered("test.order", 1));
         await layer.SendAsync("queue", Numbered("test.order", 2));
 
-        Assert.Equal(1, (await first.WaitAsync(Timeout)).GetInt64("n"));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second.WaitAsync(Timeout));
-        Assert.Equal(2, (await third.WaitAsync(Timeout)).GetInt64("n"));
+        Assert.Equal(1, (await first.WaitAsync(DefaultTimeout)).GetInt64("n"));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second.WaitAsync(DefaultTimeout));
+        Assert.Equal(2, (await third.WaitAsync(DefaultTimeout)).GetInt64("n"));
     }
 
     [Fact]
     public async Task Dispose_FailsWaitingReceivesAndLaterOperations()
     {
         var layer = new InMemoryChannelLayer(new InMemoryChannelLayerOptions(), _time);
-        using var timeout = new CancellationTokenSource(Timeout);
+        using var timeout = new CancellationTokenSource(DefaultTimeout);
         var waiting = layer.ReceiveAsync("reader", timeout.Token).AsTask();
 
         layer.Dispose();
         layer.Dispose(); // idempotent
 
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting.WaitAsync(Timeout));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting.WaitAsync(DefaultTimeout));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => layer.SendAsync("reader", new LayerMessage("test.late")).AsTask());
     }
 
@@ -334,10 +334,10 @@ public sealed class InMemoryChannelLayerTests : ChannelLayerTestsBase
             await ReceiveAsync(layer, "member.free");                               // received 1
             _time.Advance(s_expiry);                                                // "member.full" expires: expired 1
 
-            using var timeout = new CancellationTokenSource(Timeout);
+            using var timeout = new CancellationTokenSource(DefaultTimeout);
             var waiting = layer.ReceiveAsync("member.free", timeout.Token).AsTask();
             await layer.SendAsync("member.free", Numbered("test.direct", 3));       // sent 1, received 1 (handed over)
-            await waiting.WaitAsync(Timeout);
+            await waiting.WaitAsync(DefaultTimeout);
         }
         finally
         {
@@ -401,7 +401,7 @@ public sealed class InMemoryChannelLayerTests : ChannelLayerTestsBase
         {
             var cancelled = layer.ReceiveAsync("idle", cts.Token).AsTask();
             await cts.CancelAsync();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(Timeout));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(DefaultTimeout));
         }
 
         _time.Advance(TimeSpan.FromHours(1));
