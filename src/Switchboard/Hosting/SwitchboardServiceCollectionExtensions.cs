@@ -31,6 +31,7 @@ public static class SwitchboardServiceCollectionExtensions
         services.AddLogging();
         services.AddOptions();
         services.TryAddSingleton(TimeProvider.System);
+        InMemoryChannelLayerSwitchboardBuilderExtensions.TryAddInMemoryChannelLayer(services);
         services.Replace(ServiceDescriptor.Singleton(sp => new SwitchboardApplication(application(sp))));
         return new SwitchboardBuilder(services);
     }

@@ -108,7 +108,8 @@ internal static class LayerValue
             case JsonValueKind.False: return false;
             case JsonValueKind.String: return json.GetString();
             case JsonValueKind.Number:
-                return json.TryGetInt64(out var l) ? l : json.GetDouble();
+                // Box each branch separately: a plain `? l : double` would convert the long to a double.
+                return json.TryGetInt64(out var l) ? l : (object)json.GetDouble();
             case JsonValueKind.Array:
                 var items = new List<object?>();
                 foreach (var item in json.EnumerateArray())

@@ -1,0 +1,503 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Switchboard;
+
+/// <summary>
+/// The channel layer of a single process (Channels' <c>InMemoryChannelLayer</c>), and Switchboard's default: channels
+/// and groups live in memory, so messages reach consumers and workers of this process only. Use a distributed layer
+/// (Redis) to reach other processes.
+/// </summary>
+/// <remarks>
+/// <para>Semantics (<see cref="IChannelLayer"/>): FIFO per channel; each message goes to exactly one reader; a sent
+/// message becomes read-only and the same instance reaches every reader (group send does not copy it per member);
+/// unread messages expire after <see cref="InMemoryChannelLayerOptions.Expiry"/> and are never delivered; a channel
+/// whose message expired unread leaves every group, because its reader is presumed dead; expired messages do not count
+/// against the capacity; group memberships expire <see cref="InMemoryChannelLayerOptions.GroupExpiry"/> after the last
+/// add. Process-specific names (<c>specific.abc!def</c>) are ordinary channels here and can be received on directly.</para>
+/// <para>Concurrency: every channel has its own lock (no global lock); a send to a waiting receive hands the message
+/// over directly; group send walks an immutable member snapshot without locking. A sweep every
+/// <see cref="InMemoryChannelLayerOptions.Expiry"/> (at most an hour), on the injected <see cref="TimeProvider"/>, purges expired
+/// messages, drops idle channels and expired memberships, so abandoned channels do not hold memory.</para>
+/// <para>Metrics on the meter <c>Switchboard</c>: <c>switchboard.layer.messages.sent</c>,
+/// <c>switchboard.layer.messages.received</c>, <c>switchboard.layer.messages.expired</c> and
+/// <c>switchboard.layer.group_send.dropped</c>.</para>
+/// </remarks>
+public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
+{
+    /// <summary>The longest prefix <see cref="NewChannelAsync"/> accepts, so that the name stays under <see cref="ChannelNames.MaxLength"/>.</summary>
+    public const int MaxPrefixLength = ChannelNames.MaxLength - 1 - (2 * RandomPartLength) - 2;
+
+    private const int RandomPartLength = 12;
+    private const string Letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+    private static readonly TimeSpan s_maxSweepInterval = TimeSpan.FromHours(1);
+
+    private static readonly Func<string, InMemoryChannelLayer, InMemoryChannelQueue> s_createQueue =
+        static (name, layer) => new InMemoryChannelQueue(name, layer.GetCapacity(name), layer._channels);
+
+    private static readonly Func<string, InMemoryChannelLayer, InMemoryGroup> s_createGroup =
+        static (name, layer) => new InMemoryGroup(name, layer._groups);
+
+    private readonly ConcurrentDictionary<string, InMemoryChannelQueue> _channels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, InMemoryGroup> _groups = new(StringComparer.Ordinal);
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly ChannelLayerMetrics _metrics;
+    private readonly ChannelCapacityRule[] _capacityRules;
+    private readonly int _capacity;
+    private readonly TimeSpan _expiry;
+
+    // Durations in TimeProvider timestamp units: the layer compares monotonic timestamps, never wall-clock times.
+    private readonly long _expiryTicks;
+    private readonly long _groupExpiryTicks;
+    private readonly string _layerId;
+    private readonly ITimer _sweepTimer;
+    private long _nextDropWarning;
+    private volatile bool _disposed;
+
+    /// <summary>Creates a layer with the default settings (expiry 60 s, group expiry 1 day, capacity 100) on the system clock.</summary>
+    public InMemoryChannelLayer()
+        : this(new InMemoryChannelLayerOptions(), TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates a layer without dependency injection, for tests and embedding.</summary>
+    /// <param name="options">The settings; read once.</param>
+    /// <param name="timeProvider">The clock for expiry and the sweep.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is invalid (not positive, or a bad capacity rule).</exception>
+    public InMemoryChannelLayer(InMemoryChannelLayerOptions options, TimeProvider timeProvider)
+        : this(options, timeProvider, NullLogger<InMemoryChannelLayer>.Instance, meterFactory: null)
+    {
+    }
+
+    /// <summary>Creates a layer; the constructor dependency injection uses.</summary>
+    /// <param name="options">The settings; <see cref="IOptions{TOptions}.Value"/> is read once, here.</param>
+    /// <param name="timeProvider">The clock for expiry and the sweep.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="meterFactory">Creates the <c>Switchboard</c> meter; without one the layer creates its own.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is invalid (not positive, or a bad capacity rule).</exception>
+    public InMemoryChannelLayer(
+        IOptions<InMemoryChannelLayerOptions> options,
+        TimeProvider timeProvider,
+        ILogger<InMemoryChannelLayer> logger,
+        IMeterFactory? meterFactory = null)
+        : this(options?.Value!, timeProvider, logger, meterFactory)
+    {
+    }
+
+    private InMemoryChannelLayer(InMemoryChannelLayerOptions options, TimeProvider timeProvider, ILogger logger, IMeterFactory? meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(InMemoryChannelLayerOptions), errors);
+        }
+
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _capacity = options.Capacity;
+        _capacityRules = [.. options.ChannelCapacities];
+        _expiry = options.Expiry;
+        _expiryTicks = ToTimestampTicks(options.Expiry, timeProvider);
+        _groupExpiryTicks = ToTimestampTicks(options.GroupExpiry, timeProvider);
+        _layerId = RandomLetters();
+        _metrics = new ChannelLayerMetrics(meterFactory);
+
+        // The timer holds the layer weakly, so an undisposed layer can still be collected (and then stops its timer).
+        // At most hourly: the interval only bounds how long abandoned channels hold memory, and timers cap near 49 days.
+        var sweeper = new Sweeper(this);
+        var interval = _expiry < s_maxSweepInterval ? _expiry : s_maxSweepInterval;
+        _sweepTimer = timeProvider.CreateTimer(static state => ((Sweeper)state!).Tick(), sweeper, interval, interval);
+        sweeper.Timer = _sweepTimer;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Expired messages are purged from the channel first, so they never count against its capacity. A reader
+    /// waiting on the channel gets the message directly.</remarks>
+    public ValueTask SendAsync(string channel, LayerMessage message, CancellationToken cancellationToken = default)
+    {
+        ChannelNames.ThrowIfInvalidChannelName(channel);
+        ArgumentNullException.ThrowIfNull(message);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
+        message.MakeReadOnly();
+        var now = _timeProvider.GetTimestamp();
+        if (Write(channel, message, now, now + _expiryTicks, out var capacity) == InMemoryChannelQueue.WriteResult.Full)
+        {
+            return ValueTask.FromException(new ChannelFullException(channel, capacity));
+        }
+
+        _metrics.MessagesSent.Add(1);
+        return default;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Readers of one channel are served in the order they started waiting. A process-specific name is an
+    /// ordinary channel in this layer.</remarks>
+    /// <exception cref="ArgumentException">The channel name is invalid.</exception>
+    /// <exception cref="ObjectDisposedException">The layer is disposed, also while waiting.</exception>
+    public ValueTask<LayerMessage> ReceiveAsync(string channel, CancellationToken cancellationToken = default)
+    {
+        ChannelNames.ThrowIfInvalidChannelName(channel);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<LayerMessage>(cancellationToken);
+        }
+
+        var now = _timeProvider.GetTimestamp();
+        while (true)
+        {
+            var queue = _channels.GetOrAdd(channel, s_createQueue, this);
+            var result = queue.TryReceive(now, cancellationToken, out var message, out var waiter, out var expired);
+            OnExpired(channel, expired);
+            switch (result)
+            {
+                case InMemoryChannelQueue.ReceiveResult.Received:
+                    _metrics.MessagesReceived.Add(1);
+                    return new ValueTask<LayerMessage>(message!);
+                case InMemoryChannelQueue.ReceiveResult.Waiting:
+                    return waiter!.Task;
+                case InMemoryChannelQueue.ReceiveResult.Canceled:
+                    return ValueTask.FromCanceled<LayerMessage>(cancellationToken);
+                default:
+                    continue; // the sweep removed the queue we fetched; fetch the current one
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Returns <c>{prefix}.{layer id}!{12 random letters}</c>; the layer id is 12 random letters per layer
+    /// instance. Letters come from a cryptographic generator, so names are unique in practice (52^12 per layer).</remarks>
+    /// <exception cref="ArgumentException">The prefix is empty, has characters a channel name cannot have (or <c>!</c>),
+    /// or is longer than <see cref="MaxPrefixLength"/>.</exception>
+    public ValueTask<string> NewChannelAsync(string prefix = "specific", CancellationToken cancellationToken = default)
+    {
+        if (!ChannelNames.IsValidGroupName(prefix) || prefix.Length > MaxPrefixLength)
+        {
+            throw new ArgumentException(
+                $"Invalid channel prefix '{prefix}': use ASCII letters, digits, '-', '_' and '.' (no '!'), at most {MaxPrefixLength} characters.",
+                nameof(prefix));
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<string>(cancellationToken);
+        }
+
+        return new ValueTask<string>(string.Create(
+            prefix.Length + (2 * RandomPartLength) + 2,
+            (prefix, _layerId),
+            static (span, state) =>
+            {
+                state.prefix.CopyTo(span);
+                span = span[state.prefix.Length..];
+                span[0] = '.';
+                state._layerId.CopyTo(span[1..]);
+                span[RandomPartLength + 1] = '!';
+                RandomNumberGenerator.GetItems(Letters, span[(RandomPartLength + 2)..]);
+            }));
+    }
+
+    /// <inheritdoc />
+    public ValueTask GroupAddAsync(string group, string channel, CancellationToken cancellationToken = default)
+    {
+        ChannelNames.ThrowIfInvalidGroupName(group);
+        ChannelNames.ThrowIfInvalidChannelName(channel);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
+        var now = _timeProvider.GetTimestamp();
+
+        // Add returns false only when the group emptied and removed itself meanwhile: retry on the current one.
+        while (!_groups.GetOrAdd(group, s_createGroup, this).Add(channel, now))
+        {
+        }
+
+        return default;
+    }
+
+    /// <inheritdoc />
+    public ValueTask GroupDiscardAsync(string group, string channel, CancellationToken cancellationToken = default)
+    {
+        ChannelNames.ThrowIfInvalidGroupName(group);
+        ChannelNames.ThrowIfInvalidChannelName(channel);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
+        if (_groups.TryGetValue(group, out var existing))
+        {
+            existing.Remove(channel);
+        }
+
+        return default;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Costs O(members) and allocates nothing per member. Members whose membership expired are skipped and
+    /// removed. A member whose channel is full misses the message: the drop is counted
+    /// (<c>switchboard.layer.group_send.dropped</c>) and logged, at Warning at most once per expiry interval and at Debug
+    /// otherwise, so a dead reader cannot flood the log.</remarks>
+    public ValueTask GroupSendAsync(string group, LayerMessage message, CancellationToken cancellationToken = default)
+    {
+        ChannelNames.ThrowIfInvalidGroupName(group);
+        ArgumentNullException.ThrowIfNull(message);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
+        message.MakeReadOnly();
+        if (!_groups.TryGetValue(group, out var target))
+        {
+            return default;
+        }
+
+        var now = _timeProvider.GetTimestamp();
+        var expiresAt = now + _expiryTicks;
+        var members = target.Members;
+        var sent = 0;
+        var dropped = 0;
+        var hasExpiredMembers = false;
+        string? firstDropped = null;
+        for (var i = 0; i < members.Count; i++)
+        {
+            var member = members.Items[i];
+            if (member.IsRemoved)
+            {
+                continue;
+            }
+
+            if (now - member.JoinedAt >= _groupExpiryTicks)
+            {
+                hasExpiredMembers = true;
+                continue;
+            }
+
+            if (Write(member.Channel, message, now, expiresAt, out _) == InMemoryChannelQueue.WriteResult.Full)
+            {
+                dropped++;
+                firstDropped ??= member.Channel;
+            }
+            else
+            {
+                sent++;
+            }
+        }
+
+        if (hasExpiredMembers)
+        {
+            target.RemoveExpired(now, _groupExpiryTicks);
+        }
+
+        _metrics.MessagesSent.Add(sent);
+        if (dropped > 0)
+        {
+            OnGroupSendDropped(group, message, dropped, sent + dropped, firstDropped!, now);
+        }
+
+        return default;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Receives that are waiting keep waiting and get the next message sent to their channel.</remarks>
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
+        foreach (var pair in _channels)
+        {
+            pair.Value.Clear();
+        }
+
+        foreach (var pair in _groups)
+        {
+            pair.Value.Clear();
+        }
+
+        return default;
+    }
+
+    /// <summary>Stops the sweep, drops every message and group, and fails waiting receives with <see cref="ObjectDisposedException"/>.
+    /// Every later operation throws <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _sweepTimer.Dispose();
+        foreach (var pair in _channels)
+        {
+            foreach (var waiter in pair.Value.Close())
+            {
+                waiter.SetException(new ObjectDisposedException(nameof(InMemoryChannelLayer), "The channel layer was disposed while this receive waited."));
+            }
+        }
+
+        foreach (var pair in _groups)
+        {
+            pair.Value.Clear();
+        }
+
+        _metrics.Dispose();
+    }
+
+    /// <summary>Purges expired messages, drops idle channels and expired group memberships. Runs every
+    /// <see cref="InMemoryChannelLayerOptions.Expiry"/> (at most an hour) on the layer's timer.</summary>
+    internal void Sweep()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        try
+        {
+            var now = _timeProvider.GetTimestamp();
+
+            // Enumerating a ConcurrentDictionary takes no lock and tolerates concurrent changes.
+            foreach (var pair in _channels)
+            {
+                OnExpired(pair.Key, pair.Value.Sweep(now));
+            }
+
+            foreach (var pair in _groups)
+            {
+                pair.Value.RemoveExpired(now, _groupExpiryTicks);
+            }
+        }
+        catch (Exception exception)
+        {
+            // A timer callback must not throw (it would end the process); the next sweep tries again.
+            Log.SweepFailed(_logger, exception);
+        }
+    }
+
+    /// <summary>Gets the number of channel queues held, for tests of the sweep.</summary>
+    internal int ChannelCount => _channels.Count;
+
+    /// <summary>Gets the number of groups held, for tests of the sweep.</summary>
+    internal int GroupCount => _groups.Count;
+
+    private InMemoryChannelQueue.WriteResult Write(string channel, LayerMessage message, long now, long expiresAt, out int capacity)
+    {
+        while (true)
+        {
+            var queue = _channels.GetOrAdd(channel, s_createQueue, this);
+            var result = queue.TryWrite(message, now, expiresAt, out var expired, out var waiter);
+            OnExpired(channel, expired);
+            capacity = queue.Capacity;
+            switch (result)
+            {
+                case InMemoryChannelQueue.WriteResult.Handed:
+                    // Completed outside the queue's lock; its continuation runs on the thread pool.
+                    waiter!.SetResult(message);
+                    _metrics.MessagesReceived.Add(1);
+                    return result;
+                case InMemoryChannelQueue.WriteResult.Removed:
+                    continue; // the sweep removed the queue we fetched; fetch the current one
+                default:
+                    return result;
+            }
+        }
+    }
+
+    private void OnExpired(string channel, int expired)
+    {
+        if (expired == 0)
+        {
+            return;
+        }
+
+        // Channels' rule: a message expired unread means the channel's reader is gone, so the channel leaves every
+        // group and group sends stop filling it. This walks all groups, but only when messages expire unread.
+        _metrics.MessagesExpired.Add(expired);
+        Log.MessagesExpired(_logger, expired, channel);
+        foreach (var pair in _groups)
+        {
+            pair.Value.Remove(channel);
+        }
+    }
+
+    private void OnGroupSendDropped(string group, LayerMessage message, int dropped, int members, string channel, long now)
+    {
+        _metrics.GroupSendDropped.Add(dropped);
+
+        // One warning per expiry interval: a dead member's channel stays full until its messages expire.
+        var next = Volatile.Read(ref _nextDropWarning);
+        if (now >= next && Interlocked.CompareExchange(ref _nextDropWarning, now + _expiryTicks, next) == next)
+        {
+            Log.GroupSendDroppedWarning(_logger, group, message.Type, dropped, members, channel, _expiry);
+        }
+        else
+        {
+            Log.GroupSendDropped(_logger, group, message.Type, dropped, members, channel);
+        }
+    }
+
+    private int GetCapacity(string channel)
+    {
+        foreach (var rule in _capacityRules)
+        {
+            if (rule.IsMatch(channel))
+            {
+                return rule.Capacity;
+            }
+        }
+
+        return _capacity;
+    }
+
+    private static long ToTimestampTicks(TimeSpan duration, TimeProvider timeProvider) =>
+        (long)Math.Min(duration.TotalSeconds * timeProvider.TimestampFrequency, long.MaxValue / 4);
+
+    private static string RandomLetters() =>
+        string.Create(RandomPartLength, 0, static (span, _) => RandomNumberGenerator.GetItems(Letters, span));
+
+    /// <summary>The sweep timer's state: holds the layer weakly, and stops the timer once the layer is collected.</summary>
+    private sealed class Sweeper(InMemoryChannelLayer layer)
+    {
+        private readonly WeakReference<InMemoryChannelLayer> _layer = new(layer);
+
+        public ITimer? Timer { get; set; }
+
+        public void Tick()
+        {
+            if (_layer.TryGetTarget(out var target))
+            {
+                target.Sweep();
+            }
+            else
+            {
+                Timer?.Dispose();
+            }
+        }
+    }
+}
