@@ -56,7 +56,9 @@ public abstract partial class Consumer
         where TConsumer : Consumer => ConsumerApplication<TConsumer>.Instance;
 
     /// <summary>Ends the consumer after the current handler (Channels' <c>raise StopConsumer()</c>). Layer messages that
-    /// arrive afterwards are dropped; <see cref="OnStoppedAsync"/> still runs.</summary>
+    /// arrive afterwards are dropped; <see cref="OnStoppedAsync"/> still runs. When the consumer is waiting for its client,
+    /// it ends at the server's next event: protocol consumers make sure one comes (a WebSocket consumer closes the socket,
+    /// so its disconnect follows; a server sends <c>http.disconnect</c> once a response is complete).</summary>
     protected void Stop() => _stopped = true;
 
     /// <summary>Sends an event to the server (Channels' <c>self.send(...)</c> at the ASGI level).</summary>

@@ -53,6 +53,9 @@ public class HttpConsumerTests
         var body = Assert.IsType<HttpResponseBodyEvent>(await client.ReceiveOutputAsync());
         Assert.False(body.MoreBody);
         Assert.Equal("done", Encoding.UTF8.GetString(body.Body.Span));
+
+        // As a server does once the response is complete.
+        await client.SendInputAsync(HttpDisconnectEvent.Instance);
         await client.WaitAsync();
     }
 

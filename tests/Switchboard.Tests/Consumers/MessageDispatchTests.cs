@@ -114,7 +114,7 @@ public class MessageDispatchTests
     public async Task ChannelLayerAlias_ResolvesKeyedLayer()
     {
         var app = Consumer.AsApplication<AliasConsumer>();
-        var other = new InMemoryChannelLayer(Microsoft.Extensions.Options.Options.Create(new InMemoryChannelLayerOptions()), TimeProvider.System);
+        using var other = new InMemoryChannelLayer(new InMemoryChannelLayerOptions(), TimeProvider.System);
         await using var services = TestServices.Create(app, configure: s => s.AddKeyedSingleton<IChannelLayer>("other", other));
         await using var client = new WebSocketCommunicator(app, "/ws/", services);
         await client.ConnectAsync();
