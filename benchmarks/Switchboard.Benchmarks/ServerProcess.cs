@@ -16,6 +16,7 @@ internal sealed class ServerProcess : IDisposable
 
     private readonly Process _process;
     private readonly Queue<string> _output = new();
+    private int _disposed;
 
     private ServerProcess(string name, Process process, Uri baseUri)
     {
@@ -50,11 +51,6 @@ internal sealed class ServerProcess : IDisposable
         IReadOnlyDictionary<string, string> environment,
         CancellationToken cancellationToken = default)
     {
-        if (!File.Exists(assemblyPath))
-        {
-            throw new InvalidOperationException($"The {name} server {assemblyPath} does not exist; build it in Release first (benchmarks/run.sh does).");
-        }
-
         // The port is free when chosen but could be taken before the child binds it; then the child exits and we retry.
         const int attempts = 3;
         for (var attempt = 1; ; attempt++)
@@ -82,9 +78,14 @@ internal sealed class ServerProcess : IDisposable
     /// <summary>The server's peak and current resident memory; null if unavailable.</summary>
     public MemoryReading? ReadMemory() => _process.HasExited ? null : MemoryReading.Read(_process.Id);
 
-    /// <summary>Kills the process tree (idempotent; bounded wait).</summary>
+    /// <summary>Kills the process tree (idempotent, also from a signal handler; bounded wait).</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         try
         {
             if (!_process.HasExited)
