@@ -498,7 +498,9 @@ internal sealed partial class WebSocketConnection
 
         if (answer is not null)
         {
-            answer.Close(code, reason: null, discardQueued: true);
+            // Echo the client's code; a close without a code is answered with 1000, because 1005 must never go on the
+            // wire and .NET's WebSocket cannot send a close frame without a code.
+            answer.Close(code == WebSocketCloseCode.NoStatusReceived ? WebSocketCloseCode.NormalClosure : code, reason: null, discardQueued: true);
             StartCloseDeadline();
         }
 

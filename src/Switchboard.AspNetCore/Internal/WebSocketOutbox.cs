@@ -81,7 +81,7 @@ internal sealed partial class WebSocketOutbox
     /// Queues the close frame behind the queued messages (or instead of them), after which every message is ignored.
     /// Does nothing when a close was already queued.
     /// </summary>
-    /// <param name="code">The close code; 1005 sends a close frame without a code.</param>
+    /// <param name="code">The close code (1000-4999, never 1005 or 1006: they must not go on the wire).</param>
     /// <param name="reason">The reason, at most 123 UTF-8 bytes.</param>
     /// <param name="discardQueued">Whether to drop the messages still queued (the peer already closed, or cannot keep up).</param>
     public void Close(int code, string? reason, bool discardQueued)
@@ -283,10 +283,7 @@ internal sealed partial class WebSocketOutbox
         {
             if (outgoing.IsClose)
             {
-                var status = outgoing.CloseCode == WebSocketCloseCode.NoStatusReceived
-                    ? WebSocketCloseStatus.Empty
-                    : (WebSocketCloseStatus)outgoing.CloseCode;
-                return new ValueTask(_socket.CloseOutputAsync(status, outgoing.CloseReason, CancellationToken.None));
+                return new ValueTask(_socket.CloseOutputAsync((WebSocketCloseStatus)outgoing.CloseCode, outgoing.CloseReason, CancellationToken.None));
             }
 
             var message = outgoing.Message!;
