@@ -27,7 +27,7 @@ internal sealed partial class HttpConnection
         public static partial void ApplicationCloseTimedOut(ILogger logger, string method, string path, TimeSpan timeout);
 
         [LoggerMessage(EventId = 45, Level = LogLevel.Debug, EventName = "HttpSendIgnored",
-            Message = "HTTP {Method} {Path}: http.response.body after the client left; ignored.")]
+            Message = "HTTP {Method} {Path}: a response event after the client left or the request ended; ignored.")]
         public static partial void SendIgnored(ILogger logger, string method, string path);
     }
 }

@@ -21,6 +21,7 @@ internal sealed partial class HttpConnection
     private readonly TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Exception? _applicationException;
     private volatile bool _abandoned;
+    private volatile bool _finished;
     private int _badRequestStatus;
     private bool _bodyComplete;
     private bool _started;
@@ -64,6 +65,9 @@ internal sealed partial class HttpConnection
         }
         finally
         {
+            // From here on the HttpContext belongs to the next request: an abandoned application must not touch it.
+            _finished = true;
+            _disconnected.TrySetResult();
             _server.Metrics.ConnectionEnded(ScopeTypes.Http);
         }
     }
@@ -133,7 +137,7 @@ internal sealed partial class HttpConnection
 
     private ValueTask<ApplicationEvent> ReceiveAsync(CancellationToken cancellationToken)
     {
-        if (!_bodyComplete)
+        if (!_bodyComplete && !_finished)
         {
             return ReadBodyAsync(cancellationToken);
         }
@@ -186,6 +190,12 @@ internal sealed partial class HttpConnection
     private ValueTask SendAsync(ApplicationEvent message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (_finished)
+        {
+            Log.SendIgnored(_logger, _scope.Method!, _scope.Path);
+            return default;
+        }
+
         return message switch
         {
             HttpResponseStartEvent start => Start(start),

@@ -354,16 +354,17 @@ internal sealed partial class WebSocketConnection
 
         Log.Accepted(_logger, Path, subprotocol);
 
-        // The loop must not carry the application's execution context (its AsyncLocals) for the connection's lifetime.
+        // The loop starts on the thread pool, without the application's execution context (its AsyncLocals): it lives
+        // as long as the connection, and it must not run a waiting receive inside this send.
         if (ExecutionContext.IsFlowSuppressed())
         {
-            _receiveLoop = ReceiveLoopAsync(socket);
+            _receiveLoop = Task.Run(() => ReceiveLoopAsync(socket));
         }
         else
         {
             using (ExecutionContext.SuppressFlow())
             {
-                _receiveLoop = ReceiveLoopAsync(socket);
+                _receiveLoop = Task.Run(() => ReceiveLoopAsync(socket));
             }
         }
 

@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.FunctionalTests.Infrastructure;
@@ -113,6 +116,30 @@ public class ConnectionScopeTests
         Assert.Equal("id=7", scope.QueryString);
         Assert.Empty(scope.Subprotocols);
         Assert.Equal("text/plain; charset=utf-8", scope.GetHeader("content-type"));
+    }
+
+    [Fact]
+    public async Task WebSocketOverHttp2_ExtendedConnect_IsServedWithHttpVersion2()
+    {
+        var captured = new TaskCompletionSource<ConnectionScope>();
+        await using var server = await KestrelTestServer.StartAsync(
+            Capture(captured),
+            configureBuilder: builder => builder.WebHost.ConfigureKestrel(kestrel =>
+                kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2)));
+        using var handler = new SocketsHttpHandler();
+        using var invoker = new HttpMessageInvoker(handler);
+        using var client = new ClientWebSocket();
+        client.Options.HttpVersion = HttpVersion.Version20;
+        client.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+
+        await client.ConnectAsync(server.WebSocketUri("/ws/h2/"), invoker, default).DefaultTimeout();
+        await client.SendTextAsync("over h2");
+
+        Assert.Equal("over h2", (await client.ReceiveMessageAsync()).Text);
+        var scope = await captured.Task.DefaultTimeout();
+        Assert.Equal(ScopeTypes.WebSocket, scope.Type);
+        Assert.Equal("2", scope.HttpVersion);
+        Assert.Equal("/ws/h2/", scope.Path);
     }
 
     private static IApplication Capture(TaskCompletionSource<ConnectionScope> captured) =>
