@@ -14,8 +14,8 @@ namespace Switchboard.AspNetCore.Internal;
 /// </summary>
 /// <remarks>
 /// Inbound, a receive loop owns the socket's reads and hands each whole message to the application through a one-slot
-/// channel. A waiting <c>receive</c> is completed inline by the loop, so an echo runs without a thread hop, and the
-/// loop reads the next message only when the slot is free: a busy application slows its own client, nothing else.
+/// channel. A waiting <c>receive</c> is completed inline by the loop, so an echo runs without a thread hop; while the
+/// slot is full the loop stops reading, so a busy application slows its own client (TCP backpressure), nothing else.
 /// Outbound goes through <see cref="WebSocketOutbox"/>. Every way the connection can end sets one
 /// <see cref="WebSocketDisconnectEvent"/>, the last event the application receives, again and again.
 /// </remarks>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchboard.FunctionalTests.Infrastructure;
 
@@ -110,6 +111,33 @@ public class HttpScopeTests
         http.Dispose();
 
         Assert.IsType<HttpDisconnectEvent>(await disconnected.Task.DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Request_BodyOverKestrelsLimit_ApplicationGetsDisconnectAndClientGets413()
+    {
+        var received = new TaskCompletionSource<ApplicationEvent>();
+        var application = Application.Create(async (scope, receive, send) =>
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                var next = await receive(default);
+                if (next is not HttpRequestEvent { MoreBody: true })
+                {
+                    received.TrySetResult(next);
+                    return;
+                }
+            }
+        });
+        await using var server = await KestrelTestServer.StartAsync(
+            application,
+            configureBuilder: builder => builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1000));
+        using var http = server.CreateHttpClient();
+
+        using var response = await http.PostAsync("/upload", new ByteArrayContent(new byte[5000])).DefaultTimeout();
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.IsType<HttpDisconnectEvent>(await received.Task.DefaultTimeout());
     }
 
     [Fact]
