@@ -111,12 +111,14 @@ internal sealed partial class WebSocketConnection
             }
             else
             {
+                Log.Rejected(_logger, Path, status);
                 if (status != HandshakeFailed && !_context.Response.HasStarted)
                 {
+                    // Answer now: the application may take up to ApplicationCloseTimeout to return.
                     _context.Response.StatusCode = status;
+                    await _context.Response.CompleteAsync().ConfigureAwait(false);
                 }
 
-                Log.Rejected(_logger, Path, status);
                 await WaitForApplicationAsync(application).ConfigureAwait(false);
             }
         }

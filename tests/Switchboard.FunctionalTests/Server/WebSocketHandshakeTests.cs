@@ -115,6 +115,22 @@ public class WebSocketHandshakeTests
     }
 
     [Fact]
+    public async Task Connect_Refused_ClientGetsTheStatusWhileTheApplicationStillRuns()
+    {
+        var release = new TaskCompletionSource();
+        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        {
+            await receive(default);
+            await send(new WebSocketCloseEvent(), default);
+            await release.Task;
+        }),
+        options => options.ApplicationCloseTimeout = TimeSpan.FromMinutes(1));
+
+        Assert.Equal(403, await server.ConnectExpectingRefusalAsync("/ws/"));
+        release.TrySetResult();
+    }
+
+    [Fact]
     public async Task Accept_WithOfferedSubprotocol_ClientSeesIt()
     {
         var events = Channel.CreateUnbounded<ApplicationEvent>();
