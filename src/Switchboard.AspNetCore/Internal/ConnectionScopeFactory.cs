@@ -1,0 +1,139 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Switchboard.AspNetCore.Internal;
+
+/// <summary>Turns an ASP.NET Core request into a <see cref="ConnectionScope"/>.</summary>
+internal static class ConnectionScopeFactory
+{
+    /// <summary>
+    /// Tells whether the request asks for a WebSocket (HTTP/1.1 upgrade or HTTP/2 extended CONNECT), from the request
+    /// alone: it runs during routing, before <c>WebSocketMiddleware</c> has added its feature.
+    /// </summary>
+    public static bool IsWebSocketRequest(HttpContext context)
+    {
+        if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true })
+        {
+            foreach (var value in context.Request.Headers.Upgrade)
+            {
+                if (string.Equals(value, "websocket", StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true } connect
+            && string.Equals(connect.Protocol, "websocket", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// Builds the scope <see cref="IApplication.CanHandle"/> sees during routing: type, path, root path, scheme, method
+    /// and services; no headers or endpoints, so that it stays cheap for requests that end up elsewhere.
+    /// </summary>
+    public static ConnectionScope CreateForRouting(HttpContext context, bool isWebSocket) =>
+        new(isWebSocket ? ScopeTypes.WebSocket : ScopeTypes.Http)
+        {
+            Path = PathOf(context.Request),
+            RootPath = context.Request.PathBase.Value ?? "",
+            Scheme = SchemeOf(context.Request, isWebSocket),
+            Method = context.Request.Method,
+            Services = context.RequestServices,
+        };
+
+    /// <summary>Builds the scope of a connection, once, when the endpoint runs.</summary>
+    public static ConnectionScope Create(HttpContext context, bool isWebSocket)
+    {
+        var request = context.Request;
+        var connection = context.Connection;
+        var query = request.QueryString.Value;
+        return new ConnectionScope(isWebSocket ? ScopeTypes.WebSocket : ScopeTypes.Http)
+        {
+            Path = PathOf(request),
+            RawPath = RawPathOf(context),
+            RootPath = request.PathBase.Value ?? "",
+            QueryString = string.IsNullOrEmpty(query) ? "" : query[1..],
+            Scheme = SchemeOf(request, isWebSocket),
+            HttpVersion = HttpVersionOf(request.Protocol),
+            Method = request.Method,
+            Headers = HeadersOf(request.Headers),
+            Client = EndPointOf(connection.RemoteIpAddress, connection.RemotePort),
+            Server = EndPointOf(connection.LocalIpAddress, connection.LocalPort),
+            Subprotocols = isWebSocket ? [.. context.WebSockets.WebSocketRequestedProtocols] : [],
+            User = context.User,
+            Services = context.RequestServices,
+            ConnectionClosed = context.RequestAborted,
+        };
+    }
+
+    private static string PathOf(HttpRequest request) => request.Path.HasValue ? request.Path.Value! : "/";
+
+    private static string SchemeOf(HttpRequest request, bool isWebSocket) =>
+        isWebSocket ? (request.IsHttps ? "wss" : "ws") : (request.IsHttps ? "https" : "http");
+
+    private static string RawPathOf(HttpContext context)
+    {
+        // The request target as it came on the wire (origin form "/a%20b?x=1"); anything else, such as the absolute
+        // form a proxy may send, falls back to the re-encoded path.
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (!string.IsNullOrEmpty(target) && target[0] == '/')
+        {
+            var query = target.IndexOf('?', StringComparison.Ordinal);
+            return query < 0 ? target : target[..query];
+        }
+
+        var request = context.Request;
+        var path = (request.PathBase + request.Path).ToUriComponent();
+        return path.Length == 0 ? "/" : path;
+    }
+
+    private static string? HttpVersionOf(string protocol)
+    {
+        if (HttpProtocol.IsHttp11(protocol))
+        {
+            return "1.1";
+        }
+
+        if (HttpProtocol.IsHttp2(protocol))
+        {
+            return "2";
+        }
+
+        if (HttpProtocol.IsHttp3(protocol))
+        {
+            return "3";
+        }
+
+        if (HttpProtocol.IsHttp10(protocol))
+        {
+            return "1.0";
+        }
+
+        return protocol.StartsWith("HTTP/", StringComparison.OrdinalIgnoreCase) ? protocol[5..] : null;
+    }
+
+    private static List<KeyValuePair<string, string>> HeadersOf(IHeaderDictionary headers)
+    {
+        // Kestrel lists the headers it knows first, then the others, each in arrival order; names are lower-cased
+        // as ASGI has them (ToLowerInvariant returns the same string when there is nothing to change).
+        var list = new List<KeyValuePair<string, string>>(headers.Count);
+        foreach (var header in headers)
+        {
+            var name = header.Key.ToLowerInvariant();
+            foreach (var value in header.Value)
+            {
+                if (value is not null)
+                {
+                    list.Add(new KeyValuePair<string, string>(name, value));
+                }
+            }
+        }
+
+        return list;
+    }
+
+    private static IPEndPoint? EndPointOf(IPAddress? address, int port) => address is null ? null : new IPEndPoint(address, port);
+}

@@ -1,0 +1,133 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.AspNetCore.Internal;
+
+/// <summary>
+/// The interface server behind one <c>MapSwitchboard()</c>: decides which requests the application claims, turns each
+/// claimed request into a connection, and closes the live WebSockets when the host stops.
+/// </summary>
+internal sealed partial class SwitchboardServer
+{
+    private readonly ILogger _routingLogger;
+    private readonly object _sync = new();
+    private readonly HashSet<WebSocketConnection> _webSockets = [];
+    private bool _stopping;
+
+    public SwitchboardServer(
+        IApplication application,
+        SwitchboardServerOptions options,
+        ILoggerFactory loggerFactory,
+        TimeProvider timeProvider,
+        SwitchboardMetrics metrics,
+        IHostApplicationLifetime? lifetime)
+    {
+        Application = application;
+        Options = options;
+        TimeProvider = timeProvider;
+        Metrics = metrics;
+        WebSocketLogger = loggerFactory.CreateLogger("Switchboard.AspNetCore.WebSocket");
+        HttpLogger = loggerFactory.CreateLogger("Switchboard.AspNetCore.Http");
+        _routingLogger = loggerFactory.CreateLogger("Switchboard.AspNetCore.Routing");
+        lifetime?.ApplicationStopping.UnsafeRegister(static state => ((SwitchboardServer)state!).OnStopping(), this);
+    }
+
+    public IApplication Application { get; }
+
+    public SwitchboardServerOptions Options { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    public SwitchboardMetrics Metrics { get; }
+
+    public ILogger WebSocketLogger { get; }
+
+    public ILogger HttpLogger { get; }
+
+    /// <summary>Asks the application whether it serves the request; runs during routing.</summary>
+    public bool CanHandle(HttpContext context)
+    {
+        var isWebSocket = ConnectionScopeFactory.IsWebSocketRequest(context);
+        if (Application.CanHandle(ConnectionScopeFactory.CreateForRouting(context, isWebSocket)))
+        {
+            return true;
+        }
+
+        if (isWebSocket)
+        {
+            Log.NoRouteForWebSocket(_routingLogger, context.Request.Path.Value ?? "/");
+        }
+
+        return false;
+    }
+
+    /// <summary>Serves a request the application claimed; the endpoint's request delegate.</summary>
+    public Task HandleAsync(HttpContext context)
+    {
+        if (!ConnectionScopeFactory.IsWebSocketRequest(context))
+        {
+            return new HttpConnection(this, context).RunAsync();
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            // It asked for an upgrade but the handshake headers are incomplete (no key, wrong version...).
+            Log.InvalidWebSocketHandshake(_routingLogger, context.Request.Path.Value ?? "/");
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Task.CompletedTask;
+        }
+
+        return RunWebSocketAsync(context);
+    }
+
+    private async Task RunWebSocketAsync(HttpContext context)
+    {
+        var connection = new WebSocketConnection(this, context);
+        bool stopping;
+        lock (_sync)
+        {
+            stopping = _stopping;
+            if (!stopping)
+            {
+                _webSockets.Add(connection);
+            }
+        }
+
+        try
+        {
+            if (stopping)
+            {
+                // The host is already stopping: refuse with 503.
+                connection.Shutdown();
+            }
+
+            await connection.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_sync)
+            {
+                _webSockets.Remove(connection);
+            }
+        }
+    }
+
+    private void OnStopping()
+    {
+        WebSocketConnection[] connections;
+        lock (_sync)
+        {
+            _stopping = true;
+            connections = [.. _webSockets];
+        }
+
+        // Only starts each close (1001, or 503 for a handshake still waiting): the host then waits for the requests,
+        // and each one finishes within the close and application timeouts.
+        Log.ClosingForShutdown(_routingLogger, connections.Length);
+        foreach (var connection in connections)
+        {
+            connection.Shutdown();
+        }
+    }
+}

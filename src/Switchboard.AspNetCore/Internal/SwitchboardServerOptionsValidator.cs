@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Options;
+
+namespace Switchboard.AspNetCore.Internal;
+
+/// <summary>Checks <see cref="SwitchboardServerOptions"/>; <c>MapSwitchboard()</c> runs it so that bad settings fail at startup.</summary>
+internal sealed class SwitchboardServerOptionsValidator : IValidateOptions<SwitchboardServerOptions>
+{
+    public static SwitchboardServerOptionsValidator Instance { get; } = new();
+
+    public ValidateOptionsResult Validate(string? name, SwitchboardServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        List<string>? failures = null;
+
+        RequirePositive(options.AcceptTimeout, nameof(options.AcceptTimeout));
+        RequirePositive(options.ApplicationCloseTimeout, nameof(options.ApplicationCloseTimeout));
+        RequirePositive(options.CloseHandshakeTimeout, nameof(options.CloseHandshakeTimeout));
+        if (options.KeepAliveInterval < TimeSpan.Zero)
+        {
+            Fail($"{nameof(options.KeepAliveInterval)} must be zero (no pings) or positive; it is {options.KeepAliveInterval}.");
+        }
+
+        RequirePositive(options.KeepAliveTimeout, nameof(options.KeepAliveTimeout));
+        if (options.MaxIncomingMessageSize < 1)
+        {
+            Fail($"{nameof(options.MaxIncomingMessageSize)} must be at least 1 byte; it is {options.MaxIncomingMessageSize}.");
+        }
+
+        if (options.OutboundQueueCapacity < 1)
+        {
+            Fail($"{nameof(options.OutboundQueueCapacity)} must be at least 1 message; it is {options.OutboundQueueCapacity}.");
+        }
+
+        if (options.OutboundQueueMaxBytes < 1)
+        {
+            Fail($"{nameof(options.OutboundQueueMaxBytes)} must be at least 1 byte; it is {options.OutboundQueueMaxBytes}.");
+        }
+
+        if (!Enum.IsDefined(options.OverflowPolicy))
+        {
+            Fail($"{nameof(options.OverflowPolicy)} '{options.OverflowPolicy}' is not one of {string.Join(", ", Enum.GetNames<WebSocketOverflowPolicy>())}.");
+        }
+
+        return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+
+        void RequirePositive(TimeSpan value, string property)
+        {
+            if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+            {
+                Fail($"{property} must be positive (or Timeout.InfiniteTimeSpan); it is {value}.");
+            }
+        }
+
+        void Fail(string message) => (failures ??= []).Add($"SwitchboardServerOptions.{message}");
+    }
+}

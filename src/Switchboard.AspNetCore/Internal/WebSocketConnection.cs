@@ -1,0 +1,573 @@
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.AspNetCore.Internal;
+
+/// <summary>
+/// One WebSocket connection: holds the handshake until the application decides, then carries messages both ways and
+/// closes with the right code. The application instance runs for exactly as long as the connection (plus
+/// <see cref="SwitchboardServerOptions.ApplicationCloseTimeout"/>).
+/// </summary>
+/// <remarks>
+/// Inbound, a receive loop owns the socket's reads and hands each whole message to the application through a one-slot
+/// channel. A waiting <c>receive</c> is completed inline by the loop, so an echo runs without a thread hop; while the
+/// slot is full the loop stops reading, so a busy application slows its own client (TCP backpressure), nothing else.
+/// Outbound goes through <see cref="WebSocketOutbox"/>. Every way the connection can end sets one
+/// <see cref="WebSocketDisconnectEvent"/>, the last event the application receives, again and again.
+/// </remarks>
+internal sealed partial class WebSocketConnection
+{
+    private const int InitialReceiveBufferSize = 4096;
+    private const int HandshakeFailed = 0;
+
+    private readonly SwitchboardServer _server;
+    private readonly SwitchboardServerOptions _options;
+    private readonly HttpContext _context;
+    private readonly ConnectionScope _scope;
+    private readonly ILogger _logger;
+    private readonly ReceiveDelegate _receive;
+    private readonly SendDelegate _send;
+    private readonly Channel<ApplicationEvent> _inbox = Channel.CreateBounded<ApplicationEvent>(new BoundedChannelOptions(1)
+    {
+        AllowSynchronousContinuations = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    // Result: 101 once accepted, otherwise the HTTP status refusing the handshake (0 when the client is gone).
+    private readonly TaskCompletionSource<int> _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly object _sync = new();
+    private State _state;
+    private bool _accepted;
+    private bool _shutdownRequested;
+    private bool _finished;
+    private WebSocketOutbox? _outbox;
+    private WebSocketDisconnectEvent? _disconnect;
+    private Exception? _applicationException;
+    private Task _receiveLoop = Task.CompletedTask;
+    private CancellationTokenSource? _closeDeadline;
+
+    public WebSocketConnection(SwitchboardServer server, HttpContext context)
+    {
+        _server = server;
+        _options = server.Options;
+        _context = context;
+        _logger = server.WebSocketLogger;
+        _scope = ConnectionScopeFactory.Create(context, isWebSocket: true);
+        _receive = ReceiveAsync;
+        _send = SendAsync;
+    }
+
+    private enum State
+    {
+        /// <summary>The handshake waits for the application.</summary>
+        Connecting,
+
+        /// <summary>The application accepted; the 101 response is being written.</summary>
+        Accepting,
+
+        /// <summary>Messages flow both ways.</summary>
+        Open,
+
+        /// <summary>A close began after accept (either side); the disconnect event is set.</summary>
+        Closing,
+
+        /// <summary>Over: refused before accept, or the connection was lost.</summary>
+        Closed,
+    }
+
+    private string Path => _scope.Path;
+
+    /// <summary>Serves the connection; the request ends when this completes.</summary>
+    public async Task RunAsync()
+    {
+        _server.Metrics.ConnectionStarted(ScopeTypes.WebSocket);
+        Log.Connecting(_logger, Path);
+        _inbox.Writer.TryWrite(WebSocketConnectEvent.Instance);
+        try
+        {
+            Task application;
+            int status;
+            using (var acceptTimeout = new CancellationTokenSource(_options.AcceptTimeout, _server.TimeProvider))
+            using (acceptTimeout.Token.UnsafeRegister(static state => ((WebSocketConnection)state!).OnAcceptTimeout(), this))
+            using (_context.RequestAborted.UnsafeRegister(static state => ((WebSocketConnection)state!).OnAbortedBeforeAccept(), this))
+            {
+                application = RunApplicationAsync();
+                if (await Task.WhenAny(_handshake.Task, application).ConfigureAwait(false) == application)
+                {
+                    OnApplicationReturnedBeforeAccept();
+                }
+
+                status = await _handshake.Task.ConfigureAwait(false);
+            }
+
+            if (status == StatusCodes.Status101SwitchingProtocols)
+            {
+                await RunOpenAsync(application).ConfigureAwait(false);
+            }
+            else
+            {
+                Log.Rejected(_logger, Path, status);
+                if (status != HandshakeFailed && !_context.Response.HasStarted)
+                {
+                    // Answer now: the application may take up to ApplicationCloseTimeout to return.
+                    _context.Response.StatusCode = status;
+                    await _context.Response.CompleteAsync().ConfigureAwait(false);
+                }
+
+                await WaitForApplicationAsync(application).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            CancellationTokenSource? closeDeadline;
+            lock (_sync)
+            {
+                _finished = true;
+                closeDeadline = _closeDeadline;
+            }
+
+            closeDeadline?.Dispose();
+            _server.Metrics.ConnectionEnded(ScopeTypes.WebSocket);
+            Log.Disconnected(_logger, Path, _disconnect?.Code ?? WebSocketCloseCode.AbnormalClosure);
+        }
+    }
+
+    /// <summary>Closes the connection because the host is stopping: 1001 when open, 503 while the handshake waits.</summary>
+    public void Shutdown()
+    {
+        State state;
+        lock (_sync)
+        {
+            _shutdownRequested = true;
+            state = _state;
+        }
+
+        if (state == State.Connecting)
+        {
+            TryRefuse(StatusCodes.Status503ServiceUnavailable, WebSocketCloseCode.GoingAway);
+        }
+        else if (state == State.Open)
+        {
+            CloseFromServer(WebSocketCloseCode.GoingAway, "Server shutting down", discardQueued: false);
+        }
+    }
+
+    private async Task RunOpenAsync(Task application)
+    {
+        await Task.WhenAny(application, _ended.Task).ConfigureAwait(false);
+        if (!_ended.Task.IsCompleted)
+        {
+            // The application returned while the socket is open: close it for the application.
+            CloseFromServer(
+                _applicationException is null ? WebSocketCloseCode.NormalClosure : WebSocketCloseCode.InternalServerError,
+                reason: null,
+                discardQueued: false);
+        }
+        else
+        {
+            await WaitForApplicationAsync(application).ConfigureAwait(false);
+        }
+
+        // The close handshake: the receive loop ends with the client's close frame, or when the close deadline aborts.
+        await _receiveLoop.ConfigureAwait(false);
+        await _outbox!.WhenIdleAsync().ConfigureAwait(false);
+    }
+
+    private async Task RunApplicationAsync()
+    {
+        try
+        {
+            await _server.Application.InvokeAsync(_scope, _receive, _send).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _applicationException = e;
+            Log.ApplicationFailed(_logger, Path, e);
+        }
+    }
+
+    private async Task WaitForApplicationAsync(Task application)
+    {
+        if (application.IsCompleted)
+        {
+            return;
+        }
+
+        try
+        {
+            await application.WaitAsync(_options.ApplicationCloseTimeout, _server.TimeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // It cannot be killed; RunApplicationAsync still logs its failure if it ever throws.
+            Log.ApplicationCloseTimedOut(_logger, Path, _options.ApplicationCloseTimeout);
+        }
+    }
+
+    private ValueTask<ApplicationEvent> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        if (_inbox.Reader.TryRead(out var message))
+        {
+            return new ValueTask<ApplicationEvent>(message);
+        }
+
+        return ReceiveSlowAsync(cancellationToken);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ApplicationEvent> ReceiveSlowAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await _inbox.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (_inbox.Reader.TryRead(out var message))
+                {
+                    return message;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // ReceiveDelegate's contract: cancelling a pending receive aborts the connection.
+            Log.ReceiveCancelled(_logger, Path);
+            _context.Abort();
+            throw;
+        }
+
+        // The inbox completes only after _disconnect is set.
+        return _disconnect!;
+    }
+
+    private ValueTask SendAsync(ApplicationEvent message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return message switch
+        {
+            WebSocketSendEvent send => Send(send, cancellationToken),
+            WebSocketAcceptEvent accept => AcceptAsync(accept),
+            WebSocketCloseEvent close => Close(close),
+            _ => throw new InvalidOperationException(
+                $"A websocket scope cannot send '{message.Type}': send {EventTypes.WebSocketAccept}, {EventTypes.WebSocketSend} or {EventTypes.WebSocketClose}."),
+        };
+    }
+
+    private ValueTask Send(WebSocketSendEvent message, CancellationToken cancellationToken)
+    {
+        WebSocketOutbox? outbox;
+        lock (_sync)
+        {
+            if (_state is State.Connecting or State.Accepting)
+            {
+                throw new InvalidOperationException(
+                    $"Cannot send {EventTypes.WebSocketSend} before the handshake is complete: send a WebSocketAcceptEvent first " +
+                    "(and await it), or a WebSocketCloseEvent to refuse the connection.");
+            }
+
+            outbox = _outbox;
+        }
+
+        if (outbox is null)
+        {
+            // Refused or lost before accept.
+            Log.SendIgnored(_logger, Path, message.Type);
+            return default;
+        }
+
+        return outbox.SendAsync(message, cancellationToken);
+    }
+
+    private ValueTask AcceptAsync(WebSocketAcceptEvent accept)
+    {
+        lock (_sync)
+        {
+            if (_accepted)
+            {
+                throw new InvalidOperationException($"The WebSocket connection was already accepted: send {EventTypes.WebSocketAccept} once.");
+            }
+
+            if (_state != State.Connecting)
+            {
+                // Too late: the handshake was refused (accept timeout, shutdown) or the client left; a disconnect is waiting.
+                Log.SendIgnored(_logger, Path, accept.Type);
+                return default;
+            }
+
+            if (accept.Subprotocol is { } subprotocol && !_scope.Subprotocols.Contains(subprotocol))
+            {
+                throw new InvalidOperationException(
+                    $"Cannot accept with subprotocol '{subprotocol}': the client offered " +
+                    (_scope.Subprotocols.Count == 0 ? "none" : string.Join(", ", _scope.Subprotocols)) +
+                    ". Accept with one of ConnectionScope.Subprotocols, or with none.");
+            }
+
+            _state = State.Accepting;
+            _accepted = true;
+        }
+
+        return new ValueTask(AcceptCoreAsync(accept.Subprotocol));
+    }
+
+    private async Task AcceptCoreAsync(string? subprotocol)
+    {
+        WebSocket socket;
+        try
+        {
+            socket = await _context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            {
+                SubProtocol = subprotocol,
+                KeepAliveInterval = _options.KeepAliveInterval,
+                KeepAliveTimeout = _options.KeepAliveTimeout,
+            }).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The client went away during the handshake.
+            Log.AcceptFailed(_logger, Path, e);
+            lock (_sync)
+            {
+                _state = State.Closed;
+                _disconnect ??= new WebSocketDisconnectEvent(WebSocketCloseCode.AbnormalClosure);
+            }
+
+            SignalEnded(inline: false);
+            _handshake.TrySetResult(HandshakeFailed);
+            return;
+        }
+
+        bool shutdownRequested;
+        lock (_sync)
+        {
+            _outbox = new WebSocketOutbox(
+                socket,
+                _options,
+                _server.Metrics,
+                _logger,
+                Path,
+                () => CloseFromServer(WebSocketCloseCode.PolicyViolation, "Outbound queue overflow", discardQueued: true));
+            _state = State.Open;
+            shutdownRequested = _shutdownRequested;
+        }
+
+        Log.Accepted(_logger, Path, subprotocol);
+
+        // The loop starts on the thread pool, without the application's execution context (its AsyncLocals): it lives
+        // as long as the connection, and it must not run a waiting receive inside this send.
+        if (ExecutionContext.IsFlowSuppressed())
+        {
+            _receiveLoop = Task.Run(() => ReceiveLoopAsync(socket));
+        }
+        else
+        {
+            using (ExecutionContext.SuppressFlow())
+            {
+                _receiveLoop = Task.Run(() => ReceiveLoopAsync(socket));
+            }
+        }
+
+        _handshake.TrySetResult(StatusCodes.Status101SwitchingProtocols);
+        if (shutdownRequested)
+        {
+            CloseFromServer(WebSocketCloseCode.GoingAway, "Server shutting down", discardQueued: false);
+        }
+    }
+
+    private ValueTask Close(WebSocketCloseEvent close)
+    {
+        if (close.Reason is { } reason && Encoding.UTF8.GetByteCount(reason) > 123)
+        {
+            throw new ArgumentException("A WebSocket close reason must fit in 123 UTF-8 bytes.", nameof(close));
+        }
+
+        State state;
+        lock (_sync)
+        {
+            state = _state;
+        }
+
+        switch (state)
+        {
+            case State.Connecting:
+                // Refusing the handshake (daphne's "Access denied"); 1011 means the application failed.
+                TryRefuse(
+                    close.Code == WebSocketCloseCode.InternalServerError ? StatusCodes.Status500InternalServerError : StatusCodes.Status403Forbidden,
+                    close.Code);
+                break;
+            case State.Accepting:
+                throw new InvalidOperationException($"Cannot send {EventTypes.WebSocketClose} while the accept is being written: await the accept first.");
+            case State.Open:
+                if (!IsValidCloseCode(close.Code))
+                {
+                    throw new ArgumentException(
+                        $"WebSocket close code {close.Code} cannot be sent: use 1000-1003, 1007-1014 or an application code in 3000-4999.", nameof(close));
+                }
+
+                if (!CloseFromServer(close.Code, close.Reason, discardQueued: false))
+                {
+                    Log.SendIgnored(_logger, Path, close.Type);
+                }
+
+                break;
+            default:
+                Log.SendIgnored(_logger, Path, close.Type);
+                break;
+        }
+
+        return default;
+    }
+
+    private static bool IsValidCloseCode(int code) =>
+        code is >= 1000 and <= 1003 or >= 1007 and <= 1014 or >= 3000 and <= 4999;
+
+    private void OnAcceptTimeout()
+    {
+        if (TryRefuse(StatusCodes.Status503ServiceUnavailable, WebSocketCloseCode.AbnormalClosure))
+        {
+            Log.AcceptTimedOut(_logger, Path, _options.AcceptTimeout);
+        }
+    }
+
+    private void OnAbortedBeforeAccept() => TryRefuse(HandshakeFailed, WebSocketCloseCode.AbnormalClosure);
+
+    private void OnApplicationReturnedBeforeAccept()
+    {
+        var failed = _applicationException is not null;
+        if (TryRefuse(failed ? StatusCodes.Status500InternalServerError : StatusCodes.Status403Forbidden, WebSocketCloseCode.AbnormalClosure) && !failed)
+        {
+            Log.ApplicationReturnedBeforeAccept(_logger, Path);
+        }
+    }
+
+    /// <summary>Ends a handshake that is still waiting for the application, with an HTTP status.</summary>
+    private bool TryRefuse(int status, int disconnectCode)
+    {
+        lock (_sync)
+        {
+            if (_state != State.Connecting)
+            {
+                return false;
+            }
+
+            _state = State.Closed;
+            _disconnect = new WebSocketDisconnectEvent(disconnectCode);
+        }
+
+        SignalEnded(inline: false);
+        _handshake.TrySetResult(status);
+        return true;
+    }
+
+    /// <summary>Starts a close from this side (the application, a limit, or shutdown); the application's disconnect carries the code.</summary>
+    private bool CloseFromServer(int code, string? reason, bool discardQueued)
+    {
+        WebSocketOutbox outbox;
+        lock (_sync)
+        {
+            if (_state != State.Open)
+            {
+                return false;
+            }
+
+            _state = State.Closing;
+            _disconnect ??= new WebSocketDisconnectEvent(code);
+            outbox = _outbox!;
+        }
+
+        outbox.Close(code, reason, discardQueued);
+        StartCloseDeadline();
+        SignalEnded(inline: false);
+        return true;
+    }
+
+    /// <summary>The client's close frame arrived: answer it (dropping what is still queued) and end.</summary>
+    private void OnClientClosed(int code)
+    {
+        WebSocketOutbox? answer = null;
+        lock (_sync)
+        {
+            if (_state == State.Open)
+            {
+                _state = State.Closing;
+                answer = _outbox;
+            }
+
+            _disconnect ??= new WebSocketDisconnectEvent(code);
+        }
+
+        if (answer is not null)
+        {
+            // Echo the client's code; a close without a code is answered with 1000, because 1005 must never go on the
+            // wire and .NET's WebSocket cannot send a close frame without a code.
+            answer.Close(code == WebSocketCloseCode.NoStatusReceived ? WebSocketCloseCode.NormalClosure : code, reason: null, discardQueued: true);
+            StartCloseDeadline();
+        }
+
+        SignalEnded(inline: true);
+    }
+
+    private void OnConnectionLost()
+    {
+        WebSocketOutbox? outbox;
+        lock (_sync)
+        {
+            _state = State.Closed;
+            _disconnect ??= new WebSocketDisconnectEvent(WebSocketCloseCode.AbnormalClosure);
+            outbox = _outbox;
+        }
+
+        outbox?.Discard();
+        SignalEnded(inline: true);
+    }
+
+    /// <summary>Makes the disconnect event visible to the application and wakes RunAsync.</summary>
+    /// <param name="inline">Whether a waiting <c>receive</c> may continue on this thread: only from the receive loop, so
+    /// that the application never runs inside another connection's send, a timer or the shutdown callback.</param>
+    private void SignalEnded(bool inline)
+    {
+        if (inline)
+        {
+            _inbox.Writer.TryComplete();
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.TryComplete(), _inbox.Writer, preferLocal: false);
+        }
+
+        _ended.TrySetResult();
+    }
+
+    private void StartCloseDeadline()
+    {
+        CancellationTokenSource deadline;
+        lock (_sync)
+        {
+            if (_closeDeadline is not null || _finished)
+            {
+                return;
+            }
+
+            deadline = _closeDeadline = new CancellationTokenSource(_options.CloseHandshakeTimeout, _server.TimeProvider);
+        }
+
+        deadline.Token.UnsafeRegister(static state => ((WebSocketConnection)state!).OnCloseDeadline(), this);
+    }
+
+    private void OnCloseDeadline()
+    {
+        lock (_sync)
+        {
+            if (_finished)
+            {
+                return;
+            }
+        }
+
+        Log.CloseHandshakeTimedOut(_logger, Path, _options.CloseHandshakeTimeout);
+        _context.Abort();
+    }
+}

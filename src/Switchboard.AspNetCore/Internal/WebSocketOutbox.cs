@@ -1,0 +1,351 @@
+using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.AspNetCore.Internal;
+
+/// <summary>
+/// The outgoing side of one WebSocket: writes messages and the close frame in order, one write at a time, through a
+/// bounded queue, so that a client that stops reading holds up only its own connection.
+/// </summary>
+/// <remarks>
+/// When nothing is being written, a message is written inline: <see cref="WebSocket.SendAsync(ReadOnlyMemory{byte}, WebSocketMessageType, bool, CancellationToken)"/>
+/// usually completes synchronously into Kestrel's output pipe, so an echo costs no thread hop and no allocation.
+/// When a write does not complete synchronously (the pipe is full: the client reads slowly), later messages are queued
+/// and a drain loop writes them as the earlier writes complete; <c>send</c> returns once its message is queued.
+/// A full queue applies <see cref="SwitchboardServerOptions.OverflowPolicy"/>.
+/// </remarks>
+internal sealed partial class WebSocketOutbox
+{
+    private readonly WebSocket _socket;
+    private readonly SwitchboardServerOptions _options;
+    private readonly SwitchboardMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly string _path;
+    private readonly Action _onOverflow;
+    private readonly object _sync = new();
+    private readonly Queue<Outgoing> _queue = new();
+    private long _queuedBytes;
+    private bool _writing;
+    private bool _closed;
+    private TaskCompletionSource? _space;
+    private TaskCompletionSource? _idle;
+
+    /// <summary>Creates the outbox of an accepted WebSocket.</summary>
+    /// <param name="socket">The socket; the outbox is its only writer.</param>
+    /// <param name="options">The queue limits and overflow policy.</param>
+    /// <param name="metrics">Counts sent and dropped messages.</param>
+    /// <param name="logger">The WebSocket logger.</param>
+    /// <param name="path">The connection's path, for logs.</param>
+    /// <param name="onOverflow">Closes the connection with 1008 when the queue overflows under <see cref="WebSocketOverflowPolicy.CloseConnection"/>.</param>
+    public WebSocketOutbox(WebSocket socket, SwitchboardServerOptions options, SwitchboardMetrics metrics, ILogger logger, string path, Action onOverflow)
+    {
+        _socket = socket;
+        _options = options;
+        _metrics = metrics;
+        _logger = logger;
+        _path = path;
+        _onOverflow = onOverflow;
+    }
+
+    private enum Admission
+    {
+        WriteNow,
+        Queued,
+        Ignored,
+        DroppedNewest,
+        DroppedOldest,
+        Overflow,
+        MustWait,
+    }
+
+    /// <summary>Writes or queues a message; completes once it is queued (under <see cref="WebSocketOverflowPolicy.Wait"/>, once there was room).</summary>
+    public ValueTask SendAsync(WebSocketSendEvent message, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
+        Admission admission;
+        int dropped;
+        Task? space;
+        lock (_sync)
+        {
+            admission = Admit(message, out dropped, out space);
+        }
+
+        return Complete(admission, message, dropped, space, cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues the close frame behind the queued messages (or instead of them), after which every message is ignored.
+    /// Does nothing when a close was already queued.
+    /// </summary>
+    /// <param name="code">The close code (1000-4999, never 1005 or 1006: they must not go on the wire).</param>
+    /// <param name="reason">The reason, at most 123 UTF-8 bytes.</param>
+    /// <param name="discardQueued">Whether to drop the messages still queued (the peer already closed, or cannot keep up).</param>
+    public void Close(int code, string? reason, bool discardQueued)
+    {
+        var close = Outgoing.ForClose(code, reason);
+        lock (_sync)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+            if (discardQueued)
+            {
+                ClearLocked();
+            }
+
+            SignalSpaceLocked();
+            if (_writing)
+            {
+                _queue.Enqueue(close);
+                return;
+            }
+
+            _writing = true;
+        }
+
+        _ = DrainAsync(close, Write(close));
+    }
+
+    /// <summary>Stops accepting and drops what is queued: the connection is gone.</summary>
+    public void Discard()
+    {
+        lock (_sync)
+        {
+            _closed = true;
+            ClearLocked();
+            SignalSpaceLocked();
+        }
+    }
+
+    /// <summary>Completes when no write is in progress, so that the request can end without a write touching a finished connection.</summary>
+    public Task WhenIdleAsync()
+    {
+        lock (_sync)
+        {
+            return _writing ? (_idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task : Task.CompletedTask;
+        }
+    }
+
+    private Admission Admit(WebSocketSendEvent message, out int dropped, out Task? space)
+    {
+        dropped = 0;
+        space = null;
+        if (_closed)
+        {
+            return Admission.Ignored;
+        }
+
+        if (!_writing)
+        {
+            _writing = true;
+            return Admission.WriteNow;
+        }
+
+        var outgoing = Outgoing.ForMessage(message);
+        if (HasRoomLocked(outgoing.Size))
+        {
+            EnqueueLocked(outgoing);
+            return Admission.Queued;
+        }
+
+        switch (_options.OverflowPolicy)
+        {
+            case WebSocketOverflowPolicy.DropNewest:
+                return Admission.DroppedNewest;
+
+            case WebSocketOverflowPolicy.DropOldest:
+                while (_queue.Count > 0 && !HasRoomLocked(outgoing.Size))
+                {
+                    _queuedBytes -= _queue.Dequeue().Size;
+                    dropped++;
+                }
+
+                EnqueueLocked(outgoing);
+                return Admission.DroppedOldest;
+
+            case WebSocketOverflowPolicy.Wait:
+                space = (_space ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                return Admission.MustWait;
+
+            default:
+                return Admission.Overflow;
+        }
+    }
+
+    private ValueTask Complete(Admission admission, WebSocketSendEvent message, int dropped, Task? space, CancellationToken cancellationToken)
+    {
+        switch (admission)
+        {
+            case Admission.WriteNow:
+                var outgoing = Outgoing.ForMessage(message);
+                _ = DrainAsync(outgoing, Write(outgoing));
+                break;
+            case Admission.Ignored:
+                Log.SendIgnored(_logger, _path);
+                break;
+            case Admission.DroppedNewest:
+                _metrics.MessagesDropped(1);
+                Log.MessagesDropped(_logger, _path, 1, _options.OverflowPolicy);
+                break;
+            case Admission.DroppedOldest:
+                _metrics.MessagesDropped(dropped);
+                Log.MessagesDropped(_logger, _path, dropped, _options.OverflowPolicy);
+                break;
+            case Admission.Overflow:
+                _metrics.OverflowClose();
+                Log.OutboundOverflow(_logger, _path, _options.OutboundQueueCapacity, _options.OutboundQueueMaxBytes);
+                _onOverflow();
+                break;
+            case Admission.MustWait:
+                return WaitForRoomAsync(message, space!, cancellationToken);
+        }
+
+        return default;
+    }
+
+    private async ValueTask WaitForRoomAsync(WebSocketSendEvent message, Task space, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await space.WaitAsync(cancellationToken).ConfigureAwait(false);
+            Admission admission;
+            int dropped;
+            Task? next;
+            lock (_sync)
+            {
+                admission = Admit(message, out dropped, out next);
+            }
+
+            if (admission != Admission.MustWait)
+            {
+                await Complete(admission, message, dropped, next, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            space = next!;
+        }
+    }
+
+    /// <summary>Awaits the write in progress, then writes what was queued meanwhile, until the queue is empty.</summary>
+    private async Task DrainAsync(Outgoing current, ValueTask write)
+    {
+        try
+        {
+            while (true)
+            {
+                await write.ConfigureAwait(false);
+                if (!current.IsClose)
+                {
+                    _metrics.MessageSent();
+                }
+
+                lock (_sync)
+                {
+                    if (!_queue.TryDequeue(out current))
+                    {
+                        _writing = false;
+                        SignalIdleLocked();
+                        return;
+                    }
+
+                    _queuedBytes -= current.Size;
+                    SignalSpaceLocked();
+                }
+
+                write = Write(current);
+            }
+        }
+        catch (Exception e)
+        {
+            // The connection is gone (aborted, or the client vanished); the receive side reports the disconnect.
+            Log.SendFailed(_logger, _path, e);
+            lock (_sync)
+            {
+                _closed = true;
+                _writing = false;
+                ClearLocked();
+                SignalSpaceLocked();
+                SignalIdleLocked();
+            }
+        }
+    }
+
+    private ValueTask Write(Outgoing outgoing)
+    {
+        try
+        {
+            if (outgoing.IsClose)
+            {
+                return new ValueTask(_socket.CloseOutputAsync((WebSocketCloseStatus)outgoing.CloseCode, outgoing.CloseReason, CancellationToken.None));
+            }
+
+            var message = outgoing.Message!;
+            return _socket.SendAsync(
+                message.Data, message.IsText ? WebSocketMessageType.Text : WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromException(e);
+        }
+    }
+
+    private bool HasRoomLocked(long size) =>
+        _queue.Count < _options.OutboundQueueCapacity
+        && (_queue.Count == 0 || _queuedBytes + size <= _options.OutboundQueueMaxBytes);
+
+    private void EnqueueLocked(Outgoing outgoing)
+    {
+        _queue.Enqueue(outgoing);
+        _queuedBytes += outgoing.Size;
+    }
+
+    private void ClearLocked()
+    {
+        _queue.Clear();
+        _queuedBytes = 0;
+    }
+
+    private void SignalSpaceLocked()
+    {
+        // Continuations run asynchronously, so waking the waiters under the lock is safe.
+        _space?.TrySetResult();
+        _space = null;
+    }
+
+    private void SignalIdleLocked()
+    {
+        _idle?.TrySetResult();
+        _idle = null;
+    }
+
+    private readonly struct Outgoing
+    {
+        private Outgoing(WebSocketSendEvent? message, int closeCode, string? closeReason)
+        {
+            Message = message;
+            CloseCode = closeCode;
+            CloseReason = closeReason;
+        }
+
+        public WebSocketSendEvent? Message { get; }
+
+        public int CloseCode { get; }
+
+        public string? CloseReason { get; }
+
+        public bool IsClose => Message is null;
+
+        public long Size => Message?.Data.Length ?? 0;
+
+        public static Outgoing ForMessage(WebSocketSendEvent message) => new(message, 0, null);
+
+        public static Outgoing ForClose(int code, string? reason) => new(null, code, reason);
+    }
+}

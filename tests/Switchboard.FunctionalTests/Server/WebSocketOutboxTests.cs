@@ -1,0 +1,197 @@
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Switchboard.AspNetCore;
+using Switchboard.AspNetCore.Internal;
+using Switchboard.FunctionalTests.Infrastructure;
+
+namespace Switchboard.FunctionalTests.Server;
+
+/// <summary>The outbound queue against a real server-side WebSocket whose connection can be held back.</summary>
+public class WebSocketOutboxTests
+{
+    private readonly GatedStream _stream = new();
+    private int _overflows;
+
+    [Fact]
+    public async Task SendAsync_NothingInFlight_WritesInlineAndCompletesSynchronously()
+    {
+        var outbox = CreateOutbox(WebSocketOverflowPolicy.CloseConnection);
+
+        var send = outbox.SendAsync(new WebSocketSendEvent("a"), default);
+
+        Assert.True(send.IsCompletedSuccessfully);
+        Assert.Equal(["a"], Frames());
+        await outbox.WhenIdleAsync().DefaultTimeout();
+    }
+
+    [Fact]
+    public async Task SendAsync_WhileAWriteIsHeld_QueuesAndKeepsOrder()
+    {
+        var outbox = CreateOutbox(WebSocketOverflowPolicy.CloseConnection, capacity: 100);
+        _stream.Hold();
+
+        for (var i = 0; i < 50; i++)
+        {
+            var send = outbox.SendAsync(new WebSocketSendEvent($"m{i}"), default);
+            Assert.True(send.IsCompletedSuccessfully, "send returns once the message is queued");
+        }
+
+        Assert.Equal(["m0"], Frames());
+        _stream.Open();
+        await outbox.WhenIdleAsync().DefaultTimeout();
+
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"m{i}"), Frames());
+        Assert.Equal(0, _overflows);
+    }
+
+    [Fact]
+    public async Task SendAsync_QueueFullWithCloseConnection_ReportsOverflow()
+    {
+        var outbox = CreateOutbox(WebSocketOverflowPolicy.CloseConnection, capacity: 2);
+        _stream.Hold();
+
+        await SendAllAsync(outbox, "m0", "m1", "m2");
+        Assert.Equal(0, _overflows);
+        await SendAllAsync(outbox, "m3");
+
+        Assert.Equal(1, _overflows);
+    }
+
+    [Fact]
+    public async Task SendAsync_QueueFullWithDropNewest_DropsTheNewMessage()
+    {
+        var outbox = CreateOutbox(WebSocketOverflowPolicy.DropNewest, capacity: 2);
+        _stream.Hold();
+
+        await SendAllAsync(outbox, "m0", "m1", "m2", "m3", "m4");
+        _stream.Open();
+        await outbox.WhenIdleAsync().DefaultTimeout();
+
+        Assert.Equal(["m0", "m1", "m2"], Frames());
+    }
+
+    [Fact]
+    public async Task SendAsync_QueueFullWithDropOldest_DropsTheOldestQueued()
+    {
+        var outbox = CreateOutbox(WebSocketOverflowPolicy.DropOldest, capacity: 2);
+        _stream.Hold();
+
+        await SendAllAsync(outbox, "m0", "m1", "m2", "m3", "m4");
+        _stream.Open();
+        await outbox.WhenIdleAsync().DefaultTimeout();
+
+        Assert.Equal(["m0", "m3", "m4"], Frames());
+    }
+
+    [Fact]
+    public async Task SendAsync_QueueFullWithWait_WaitsForRoomThenSendsInOrder()
+    {
+        var outbox = CreateOutbox(WebSocketOverflowPolicy.Wait, capacity: 2);
+        _stream.Hold();
+        await SendAllAsync(outbox, "m0", "m1", "m2");
+
+        var waiting = outbox.SendAsync(new WebSocketSendEvent("m3"), default).AsTask();
+        Assert.False(waiting.IsCompleted);
+
+        _stream.Open();
+        await waiting.DefaultTimeout();
+        await outbox.WhenIdleAsync().DefaultTimeout();
+        Assert.Equal(["m0", "m1", "m2", "m3"], Frames());
+    }
+
+    [Fact]
+    public async Task SendAsync_WaitCancelled_ThrowsAndDoesNotSend()
+    {
+        var outbox = CreateOutbox(WebSocketOverflowPolicy.Wait, capacity: 1);
+        _stream.Hold();
+        await SendAllAsync(outbox, "m0", "m1");
+        using var cancel = new CancellationTokenSource();
+
+        var waiting = outbox.SendAsync(new WebSocketSendEvent("m2"), cancel.Token).AsTask();
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.DefaultTimeout());
+        _stream.Open();
+        await outbox.WhenIdleAsync().DefaultTimeout();
+        Assert.Equal(["m0", "m1"], Frames());
+    }
+
+    [Fact]
+    public async Task SendAsync_OverByteBudget_AppliesThePolicy()
+    {
+        var outbox = CreateOutbox(WebSocketOverflowPolicy.DropNewest, capacity: 100, maxBytes: 10);
+        _stream.Hold();
+
+        // In flight, then one large message alone in the queue (allowed), then nothing more fits.
+        await SendAllAsync(outbox, "m0", new string('x', 20), "m2");
+        _stream.Open();
+        await outbox.WhenIdleAsync().DefaultTimeout();
+
+        Assert.Equal(["m0", new string('x', 20)], Frames());
+    }
+
+    [Fact]
+    public async Task Close_AfterQueuedMessages_GoesLastAndLaterSendsAreIgnored()
+    {
+        var outbox = CreateOutbox(WebSocketOverflowPolicy.CloseConnection);
+        _stream.Hold();
+        await SendAllAsync(outbox, "m0", "m1");
+
+        outbox.Close(4000, "done", discardQueued: false);
+        await SendAllAsync(outbox, "after");
+        _stream.Open();
+        await outbox.WhenIdleAsync().DefaultTimeout();
+
+        Assert.Equal(["m0", "m1", "close 4000 done"], Frames());
+    }
+
+    [Fact]
+    public async Task Close_DiscardingQueued_SendsOnlyWhatWasInFlight()
+    {
+        var outbox = CreateOutbox(WebSocketOverflowPolicy.CloseConnection);
+        _stream.Hold();
+        await SendAllAsync(outbox, "m0", "m1", "m2");
+
+        outbox.Close(1008, null, discardQueued: true);
+        _stream.Open();
+        await outbox.WhenIdleAsync().DefaultTimeout();
+
+        Assert.Equal(["m0", "close 1008 "], Frames());
+    }
+
+    private static async Task SendAllAsync(WebSocketOutbox outbox, params string[] messages)
+    {
+        foreach (var message in messages)
+        {
+            await outbox.SendAsync(new WebSocketSendEvent(message), default).DefaultTimeout();
+        }
+    }
+
+    private WebSocketOutbox CreateOutbox(WebSocketOverflowPolicy policy, int capacity = 1000, long maxBytes = 1 << 20)
+    {
+        var socket = WebSocket.CreateFromStream(_stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+        var options = new SwitchboardServerOptions { OverflowPolicy = policy, OutboundQueueCapacity = capacity, OutboundQueueMaxBytes = maxBytes };
+        return new WebSocketOutbox(socket, options, new SwitchboardMetrics(null), NullLogger.Instance, "/test/", () => Interlocked.Increment(ref _overflows));
+    }
+
+    /// <summary>Decodes the server's (unmasked, short) frames: text payloads, and close frames as "close CODE REASON".</summary>
+    private List<string> Frames()
+    {
+        var bytes = _stream.Written();
+        var frames = new List<string>();
+        for (var i = 0; i < bytes.Length;)
+        {
+            var opcode = bytes[i] & 0x0F;
+            var length = bytes[i + 1] & 0x7F;
+            Assert.True(length < 126, "test frames are short");
+            var payload = bytes.AsSpan(i + 2, length);
+            frames.Add(opcode == 0x8
+                ? $"close {(payload[0] << 8) | payload[1]} {Encoding.UTF8.GetString(payload[2..])}"
+                : Encoding.UTF8.GetString(payload));
+            i += 2 + length;
+        }
+
+        return frames;
+    }
+}
