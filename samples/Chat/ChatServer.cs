@@ -28,6 +28,14 @@ public static class ChatServer
     {
         var builder = WebApplication.CreateBuilder(args);
 
+        // Defaults in code rather than appsettings.json, so that an app that references this one inherits nothing.
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:8000");
+        }
+
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
         // The in-memory layer is the default; with it, the thumbnails worker must run in this process.
         builder.Services.AddSwitchboard(Application).AddWorker(ThumbnailConsumer.Channel);
         configure?.Invoke(builder);
