@@ -20,6 +20,7 @@ public sealed class ManualTimeProvider : TimeProvider
     // Serialises advances, so that timers fire in due order; a Lock is re-entrant, so a timer callback may advance too.
     private readonly Lock _advanceLock = new();
     private readonly List<ManualTimer> _timers = [];
+    private readonly List<(TimeSpan DueTime, TaskCompletionSource Waiter)> _timerWaiters = [];
     private readonly DateTimeOffset _start;
     private DateTimeOffset _utcNow;
     private long _timerSequence;
@@ -106,6 +107,25 @@ public sealed class ManualTimeProvider : TimeProvider
         return timer;
     }
 
+    /// <summary>Waits until a pending timer was set with the given due time, so that a test advances the clock only after
+    /// the code under test has armed its timer (otherwise the advance could happen first and the timer never fire).</summary>
+    /// <param name="dueTime">The due time the timer was set with.</param>
+    /// <returns>A task that completes when such a timer is pending; bound it with a timeout.</returns>
+    public Task WaitForTimerAsync(TimeSpan dueTime)
+    {
+        lock (_lock)
+        {
+            if (_timers.Any(t => t.DueTime == dueTime))
+            {
+                return Task.CompletedTask;
+            }
+
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _timerWaiters.Add((dueTime, waiter));
+            return waiter.Task;
+        }
+    }
+
     private void MoveTo(DateTimeOffset target)
     {
         // Fire one timer at a time, so a callback that changes or disposes timers is seen by the next step.
@@ -166,6 +186,8 @@ public sealed class ManualTimeProvider : TimeProvider
         // DueAt, Period and Sequence are guarded by the provider's lock.
         public DateTimeOffset DueAt { get; set; }
 
+        public TimeSpan DueTime { get; private set; }
+
         public TimeSpan Period { get; private set; }
 
         public long Sequence { get; private set; }
@@ -185,9 +207,11 @@ public sealed class ManualTimeProvider : TimeProvider
                 if (dueTime != Timeout.InfiniteTimeSpan)
                 {
                     DueAt = provider._utcNow + dueTime;
+                    DueTime = dueTime;
                     Period = period == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : period;
                     Sequence = ++provider._timerSequence;
                     provider._timers.Add(this);
+                    provider._timerWaiters.RemoveAll(w => w.DueTime == dueTime && w.Waiter.TrySetResult());
                 }
 
                 return true;

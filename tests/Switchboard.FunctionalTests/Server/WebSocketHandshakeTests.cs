@@ -1,3 +1,4 @@
+using Switchboard.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using System.Net.WebSockets;
 using System.Threading.Channels;

@@ -1,3 +1,4 @@
+using Switchboard.Testing;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
