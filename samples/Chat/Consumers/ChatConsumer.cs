@@ -27,9 +27,9 @@ public sealed partial class ChatConsumer(ILogger<ChatConsumer> logger) : JsonWeb
         await GroupSendAsync(RoomGroup, new LayerMessage("chat.message") { ["message"] = message.GetString() }, cancellationToken);
     }
 
-    /// <summary>Handles <c>chat.message</c> from the room's group.</summary>
+    /// <summary>Handles <c>chat.message</c> from the room's group; the frame is serialized once for the whole room.</summary>
     public ValueTask ChatMessageAsync(LayerMessage message, CancellationToken cancellationToken) =>
-        SendJsonAsync(new ChatFrame(message.GetString("message")), cancellationToken);
+        SendJsonAsync(message, static m => new ChatFrame(m.GetString("message")), cancellationToken);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Ignored a frame without a string 'message' in {Group}.")]
     private static partial void LogIgnored(ILogger logger, string group);

@@ -5,7 +5,7 @@ namespace Switchboard;
 
 /// <summary>
 /// A WebSocket consumer that speaks JSON (Channels' <c>AsyncJsonWebsocketConsumer</c>) on System.Text.Json: each text
-/// message is parsed and handed to <see cref="OnJsonAsync"/>; <see cref="SendJsonAsync{T}"/> serializes.
+/// message is parsed and handed to <see cref="OnJsonAsync"/>; <see cref="SendJsonAsync{T}(T, CancellationToken)"/> serializes.
 /// </summary>
 /// <remarks>
 /// A text message that is not valid JSON closes the socket at once with 1007 (invalid payload) and a log line; a binary
@@ -20,7 +20,7 @@ public abstract class JsonWebSocketConsumer : WebSocketConsumer
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>Gets the serializer options for <see cref="SendJsonAsync{T}"/>; the default is <see cref="JsonSerializerDefaults.Web"/>
+    /// <summary>Gets the serializer options for <see cref="SendJsonAsync{T}(T, CancellationToken)"/>; the default is <see cref="JsonSerializerDefaults.Web"/>
     /// without HTML-safe escaping.</summary>
     protected virtual JsonSerializerOptions JsonOptions => s_defaultOptions;
 
@@ -37,6 +37,30 @@ public abstract class JsonWebSocketConsumer : WebSocketConsumer
     /// <returns>A task that completes when the message is queued for the client.</returns>
     protected ValueTask SendJsonAsync<T>(T content, CancellationToken cancellationToken = default) =>
         SendAsync(new WebSocketSendEvent(EncodeJson(content), isText: true), cancellationToken);
+
+    /// <summary>
+    /// Sends the JSON of a value built from a channel-layer message, serializing it once per message rather than once per
+    /// receiver: every member of a group that gets <paramref name="message"/> sends the same frame. Use it in handlers of
+    /// group messages: <c>SendJsonAsync(message, static m =&gt; new { message = m.GetString("message") })</c>.
+    /// </summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="message">The received (read-only) layer message.</param>
+    /// <param name="content">Builds the value from the message alone; pass a static lambda, which also keys the cache.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the message is queued for the client.</returns>
+    protected ValueTask SendJsonAsync<T>(LayerMessage message, Func<LayerMessage, T> content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(content);
+        if (!message.IsReadOnly)
+        {
+            return SendJsonAsync(content(message), cancellationToken);
+        }
+
+        // Keyed by the delegate: the frame depends on it, and on this consumer's encoding, which is per type.
+        var frame = message.GetOrAddDerived(content, m => new WebSocketSendEvent(EncodeJson(content(m)), isText: true));
+        return SendAsync(frame, cancellationToken);
+    }
 
     /// <summary>Parses a text message (Channels' <c>decode_json</c>); override to parse differently.</summary>
     /// <param name="utf8">The message's UTF-8 bytes.</param>

@@ -29,6 +29,9 @@ public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string,
     private string _type;
     private volatile bool _isReadOnly;
 
+    // One derived value (for example the frame every group member sends), computed once per read-only message.
+    private Derived? _derived;
+
     /// <summary>Creates a message of the given type; add values with the indexer: <c>new LayerMessage("chat.message") { ["message"] = text }</c>.</summary>
     /// <param name="type">The message type, for example <c>chat.message</c>.</param>
     public LayerMessage(string type)
@@ -135,6 +138,39 @@ public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string,
     /// <summary>Makes the message read-only. Layers call this when a message is sent.</summary>
     public void MakeReadOnly() => _isReadOnly = true;
 
+    /// <summary>
+    /// Returns a value computed from this message once and shared by every receiver of this instance. A layer hands the
+    /// same read-only instance to every member of a group (the in-memory layer) or every consumer of a process (a network
+    /// layer), so a frame built here is serialized once per message instead of once per member.
+    /// </summary>
+    /// <typeparam name="T">The derived value's type; it must be immutable, since receivers share it.</typeparam>
+    /// <param name="key">Identifies the derivation (for example a static delegate or object).</param>
+    /// <param name="factory">Computes the value from the message; may run more than once under a race, and the results must be equal.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="InvalidOperationException">The message is still editable (it has not been sent).</exception>
+    public T GetOrAddDerived<T>(object key, Func<LayerMessage, T> factory)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(factory);
+        if (!_isReadOnly)
+        {
+            throw new InvalidOperationException("Only a sent (read-only) message caches derived values; an editable one could still change.");
+        }
+
+        var derived = Volatile.Read(ref _derived);
+        if (derived is not null && ReferenceEquals(derived.Key, key) && derived.Value is T cached)
+        {
+            return cached;
+        }
+
+        var value = factory(this);
+
+        // One slot is enough in practice (one frame per message); a second key is computed each time, not cached.
+        Interlocked.CompareExchange(ref _derived, new Derived(key, value), null);
+        return value;
+    }
+
     /// <inheritdoc />
     public bool ContainsKey(string key) => _values.ContainsKey(key);
 
@@ -194,4 +230,6 @@ public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string,
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => _values.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private sealed record Derived(object Key, object Value);
 }
