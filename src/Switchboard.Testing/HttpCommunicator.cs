@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net;
 
 namespace Switchboard.Testing;
 
@@ -55,19 +54,6 @@ public class HttpCommunicator : ApplicationCommunicator
     private static ConnectionScope CreateScope(string method, string path, IEnumerable<KeyValuePair<string, string>>? headers)
     {
         ArgumentException.ThrowIfNullOrEmpty(method);
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var (rawPath, query) = TestScopes.SplitPath(path);
-        return new ConnectionScope(ScopeTypes.Http)
-        {
-            Path = Uri.UnescapeDataString(rawPath),
-            RawPath = rawPath,
-            QueryString = query,
-            Scheme = "http",
-            HttpVersion = "1.1",
-            Method = method.ToUpperInvariant(),
-            Headers = TestScopes.LowerCase(headers),
-            Client = new IPEndPoint(IPAddress.Loopback, 50000),
-            Server = new IPEndPoint(IPAddress.Loopback, 8000),
-        };
+        return TestScopes.Create(ScopeTypes.Http, "http", method.ToUpperInvariant(), path, headers);
     }
 }

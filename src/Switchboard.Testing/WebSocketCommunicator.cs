@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 
@@ -124,22 +123,6 @@ public class WebSocketCommunicator : ApplicationCommunicator
         await WaitAsync(timeout).ConfigureAwait(false);
     }
 
-    private static ConnectionScope CreateScope(string path, IEnumerable<KeyValuePair<string, string>>? headers, IEnumerable<string>? subprotocols)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var (rawPath, query) = TestScopes.SplitPath(path);
-        return new ConnectionScope(ScopeTypes.WebSocket)
-        {
-            Path = Uri.UnescapeDataString(rawPath),
-            RawPath = rawPath,
-            QueryString = query,
-            Scheme = "ws",
-            HttpVersion = "1.1",
-            Method = "GET",
-            Headers = TestScopes.LowerCase(headers),
-            Subprotocols = subprotocols?.ToArray() ?? [],
-            Client = new IPEndPoint(IPAddress.Loopback, 50000),
-            Server = new IPEndPoint(IPAddress.Loopback, 8000),
-        };
-    }
+    private static ConnectionScope CreateScope(string path, IEnumerable<KeyValuePair<string, string>>? headers, IEnumerable<string>? subprotocols) =>
+        TestScopes.Create(ScopeTypes.WebSocket, "ws", "GET", path, headers) with { Subprotocols = subprotocols?.ToArray() ?? [] };
 }
