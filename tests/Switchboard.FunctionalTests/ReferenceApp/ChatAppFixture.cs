@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Builder;
 namespace Switchboard.FunctionalTests.ReferenceApp;
 
 /// <summary>The reference app (samples/Chat) on real Kestrel, 127.0.0.1, a free port; one per test class.</summary>
-public sealed class ChatAppFixture : IAsyncLifetime
+public class ChatAppFixture : IAsyncLifetime
 {
     private WebApplication? _app;
 
@@ -17,11 +17,16 @@ public sealed class ChatAppFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = Chat.ChatServer.CreateApp(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
+        _app = Chat.ChatServer.CreateApp(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], Configure);
         await _app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         HttpBase = new Uri(_app.Urls.Single());
         WsBase = new UriBuilder(HttpBase) { Scheme = "ws" }.Uri;
         Http.BaseAddress = HttpBase;
+    }
+
+    /// <summary>Changes the app before it is built; the reference app as shipped by default.</summary>
+    protected virtual void Configure(WebApplicationBuilder builder)
+    {
     }
 
     public async Task DisposeAsync()
