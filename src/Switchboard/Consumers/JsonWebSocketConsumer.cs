@@ -57,7 +57,8 @@ public abstract class JsonWebSocketConsumer : WebSocketConsumer
             return SendJsonAsync(content(message), cancellationToken);
         }
 
-        // Keyed by the delegate: the frame depends on it, and on this consumer's encoding, which is per type.
+        // Keyed by the delegate: a static lambda is one instance per place in the code, so every receiver running this
+        // handler shares the frame. (A subclass that changes the encoding must pass a lambda of its own.)
         var frame = message.GetOrAddDerived(content, m => new WebSocketSendEvent(EncodeJson(content(m)), isText: true));
         return SendAsync(frame, cancellationToken);
     }

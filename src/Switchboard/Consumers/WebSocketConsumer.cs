@@ -165,11 +165,17 @@ public abstract class WebSocketConsumer : Consumer
         }
 
         _disconnectHandled = true;
-        foreach (var group in _declaredGroups)
+        try
         {
-            await GroupDiscardAsync(group, CancellationToken.None).ConfigureAwait(false);
+            foreach (var group in _declaredGroups)
+            {
+                await GroupDiscardAsync(group, CancellationToken.None).ConfigureAwait(false);
+            }
         }
-
-        await OnDisconnectAsync(code, CancellationToken.None).ConfigureAwait(false);
+        finally
+        {
+            // Even when the layer failed to drop a membership (it will expire), the consumer's own clean-up runs.
+            await OnDisconnectAsync(code, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 }

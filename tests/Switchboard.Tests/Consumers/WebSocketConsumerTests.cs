@@ -164,6 +164,23 @@ public class WebSocketConsumerTests
     }
 
     [Fact]
+    public async Task Disconnect_LayerFailsToDropTheGroup_DisconnectHookStillRuns()
+    {
+        var app = Consumer.AsApplication<RoomConsumer>();
+        var log = new DisconnectLog();
+        var logs = new TestLoggerProvider();
+        var layer = new FailingDiscardLayer();
+        await using var services = TestServices.Create(app, logs, s => s.AddSingleton(log).AddSingleton<IChannelLayer>(layer));
+        await using var client = new WebSocketCommunicator(app, "/ws/", services);
+        await client.ConnectAsync();
+
+        await client.DisconnectAsync(4001);
+
+        Assert.Equal([4001], log.Codes);
+        Assert.Contains(logs.AtLeast(LogLevel.Error), e => e.Exception is InvalidOperationException { Message: "layer down" });
+    }
+
+    [Fact]
     public async Task Constructor_ScopedServices_OnePerConnection()
     {
         var app = Consumer.AsApplication<ScopedServiceConsumer>();
@@ -214,6 +231,27 @@ public class WebSocketConsumerTests
                 _codes.Add(code);
             }
         }
+    }
+
+    /// <summary>An in-memory layer whose group discard fails, as a network layer does when its server is gone.</summary>
+    private sealed class FailingDiscardLayer : IChannelLayer
+    {
+        private readonly InMemoryChannelLayer _inner = new();
+
+        public ValueTask SendAsync(string channel, LayerMessage message, CancellationToken cancellationToken = default) => _inner.SendAsync(channel, message, cancellationToken);
+
+        public ValueTask<LayerMessage> ReceiveAsync(string channel, CancellationToken cancellationToken = default) => _inner.ReceiveAsync(channel, cancellationToken);
+
+        public ValueTask<string> NewChannelAsync(string prefix = "specific", CancellationToken cancellationToken = default) => _inner.NewChannelAsync(prefix, cancellationToken);
+
+        public ValueTask GroupAddAsync(string group, string channel, CancellationToken cancellationToken = default) => _inner.GroupAddAsync(group, channel, cancellationToken);
+
+        public ValueTask GroupDiscardAsync(string group, string channel, CancellationToken cancellationToken = default) =>
+            ValueTask.FromException(new InvalidOperationException("layer down"));
+
+        public ValueTask GroupSendAsync(string group, LayerMessage message, CancellationToken cancellationToken = default) => _inner.GroupSendAsync(group, message, cancellationToken);
+
+        public ValueTask FlushAsync(CancellationToken cancellationToken = default) => _inner.FlushAsync(cancellationToken);
     }
 
     public sealed class ConnectionState
