@@ -23,6 +23,7 @@ public abstract partial class Consumer
     private SendDelegate? _send;
     private CancellationTokenSource? _layerListening;
     private volatile bool _stopped;
+    private bool _stopRequestHandled;
     private ConnectionScope? _scope;
     private ILogger? _logger;
 
@@ -57,8 +58,9 @@ public abstract partial class Consumer
 
     /// <summary>Ends the consumer after the current handler (Channels' <c>raise StopConsumer()</c>). Layer messages that
     /// arrive afterwards are dropped; <see cref="OnStoppedAsync"/> still runs. When the consumer is waiting for its client,
-    /// it ends at the server's next event: protocol consumers make sure one comes (a WebSocket consumer closes the socket,
-    /// so its disconnect follows; a server sends <c>http.disconnect</c> once a response is complete).</summary>
+    /// it ends at the server's next event, which <see cref="OnStopRequestedAsync"/> brings about (a WebSocket consumer
+    /// closes the socket, so its disconnect follows; an HTTP consumer completes its response, after which the server
+    /// sends <c>http.disconnect</c>).</summary>
     protected void Stop() => _stopped = true;
 
     /// <summary>Sends an event to the server (Channels' <c>self.send(...)</c> at the ASGI level).</summary>
@@ -141,6 +143,15 @@ public abstract partial class Consumer
     }
 
     /// <summary>
+    /// Called once, under the gate, right after the handler that stopped the consumer (<see cref="Stop"/>, an error, a
+    /// disconnect) returns, while the consumer may still be waiting for its client. Protocol consumers end the exchange
+    /// here so that the server's last event follows: a WebSocket consumer closes the socket, an HTTP consumer completes
+    /// its response. The default does nothing.
+    /// </summary>
+    /// <returns>A task that completes when the exchange is ending.</returns>
+    protected virtual ValueTask OnStopRequestedAsync() => ValueTask.CompletedTask;
+
+    /// <summary>
     /// Called once when the consumer ends, however it ends (a disconnect, <see cref="Stop"/>, an error), before its group
     /// memberships are removed. Always runs; an exception here is logged.
     /// </summary>
@@ -168,7 +179,16 @@ public abstract partial class Consumer
             // Workers' "channel" scopes receive from the layer already; every other scope gets its own channel name.
             if (ChannelLayer is not null && scope.Type != ScopeTypes.Channel)
             {
-                ChannelName = await ChannelLayer.NewChannelAsync(cancellationToken: scope.ConnectionClosed).ConfigureAwait(false);
+                try
+                {
+                    ChannelName = await ChannelLayer.NewChannelAsync(cancellationToken: scope.ConnectionClosed).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (scope.ConnectionClosed.IsCancellationRequested)
+                {
+                    // The client left before the consumer started: there is nothing to serve or clean up.
+                    return;
+                }
+
                 _layerListening = new CancellationTokenSource();
                 listening = ListenOnLayerAsync(ChannelLayer, ChannelName, _layerListening.Token);
             }
@@ -227,7 +247,27 @@ public abstract partial class Consumer
         }
         finally
         {
+            await EndExchangeIfStoppedAsync().ConfigureAwait(false);
             _gate.Release();
+        }
+    }
+
+    /// <summary>Runs <see cref="OnStopRequestedAsync"/> once the consumer has stopped; called under the gate.</summary>
+    private async ValueTask EndExchangeIfStoppedAsync()
+    {
+        if (!_stopped || _stopRequestHandled)
+        {
+            return;
+        }
+
+        _stopRequestHandled = true;
+        try
+        {
+            await OnStopRequestedAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.StopHandlerFailed(Logger, GetType().Name, ex);
         }
     }
 
@@ -275,6 +315,7 @@ public abstract partial class Consumer
         finally
         {
             Stop();
+            await EndExchangeIfStoppedAsync().ConfigureAwait(false);
             _gate.Release();
         }
     }

@@ -113,6 +113,12 @@ public abstract class HttpConsumer : Consumer
         }
     }
 
+    /// <summary>Completes a response left open (a stream or long-poll whose consumer stopped or failed) with an empty last
+    /// chunk, so that the client is not left waiting and the server's <c>http.disconnect</c> follows.</summary>
+    /// <returns>A task that completes when the response is complete.</returns>
+    protected override ValueTask OnStopRequestedAsync() =>
+        _responseStarted && !_responseComplete ? SendBodyAsync(ReadOnlyMemory<byte>.Empty) : ValueTask.CompletedTask;
+
     /// <summary>Runs <see cref="OnDisconnectAsync"/> once.</summary>
     /// <returns>A task that completes when clean-up is done.</returns>
     protected override ValueTask OnStoppedAsync() => DisconnectAsync();

@@ -126,16 +126,16 @@ public abstract class WebSocketConsumer : Consumer
         await CloseAsync(WebSocketCloseCode.InternalServerError).ConfigureAwait(false);
     }
 
+    /// <summary>Closes the socket when the consumer stopped itself with it open (before accept: refuses the handshake), so
+    /// that the client is not left waiting and the disconnect follows.</summary>
+    /// <returns>A task that completes when the close is sent.</returns>
+    protected override ValueTask OnStopRequestedAsync() => _closed ? ValueTask.CompletedTask : CloseAsync();
+
     /// <summary>Runs the disconnect logic if the socket did not report a disconnect (the consumer stopped itself or failed).</summary>
     /// <returns>A task that completes when clean-up is done.</returns>
     protected override async ValueTask OnStoppedAsync()
     {
-        if (!_closed && _accepted)
-        {
-            // The consumer stopped itself with the socket open: close it rather than leave the client waiting.
-            await CloseAsync().ConfigureAwait(false);
-        }
-
+        await OnStopRequestedAsync().ConfigureAwait(false);
         await RunDisconnectLogicAsync(_closeCode).ConfigureAwait(false);
     }
 

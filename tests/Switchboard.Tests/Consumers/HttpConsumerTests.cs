@@ -59,6 +59,26 @@ public class HttpConsumerTests
         await client.WaitAsync();
     }
 
+    [Fact]
+    public async Task StreamingResponse_LayerHandlerThrows_ResponseCompletedAndErrorLogged()
+    {
+        var logs = new TestLoggerProvider();
+        var app = Consumer.AsApplication<LongPollConsumer>();
+        await using var services = TestServices.Create(app, logs);
+        await using var client = new HttpCommunicator(app, "GET", "/poll/", services: services);
+        await client.SendInputAsync(new HttpRequestEvent(ReadOnlyMemory<byte>.Empty));
+        Assert.IsType<HttpResponseStartEvent>(await client.ReceiveOutputAsync());
+        Assert.True(Assert.IsType<HttpResponseBodyEvent>(await client.ReceiveOutputAsync()).MoreBody);
+
+        await services.GetRequiredService<IChannelLayer>().GroupSendAsync("pollers", new LayerMessage("poll.unknown"));
+
+        var last = Assert.IsType<HttpResponseBodyEvent>(await client.ReceiveOutputAsync());
+        Assert.False(last.MoreBody);
+        Assert.Single(logs.AtLeast(LogLevel.Error));
+        await client.SendInputAsync(HttpDisconnectEvent.Instance);
+        await client.WaitAsync();
+    }
+
     private sealed class UpperConsumer : HttpConsumer
     {
         protected override ValueTask HandleAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>

@@ -181,6 +181,22 @@ public class WebSocketConsumerTests
     }
 
     [Fact]
+    public async Task Stop_FromLayerHandlerWhileClientIsIdle_ClosesAndRunsDisconnectLogic()
+    {
+        var app = Consumer.AsApplication<KickableConsumer>();
+        var log = new DisconnectLog();
+        await using var services = TestServices.Create(app, configure: s => s.AddSingleton(log));
+        await using var client = new WebSocketCommunicator(app, "/ws/", services);
+        await client.ConnectAsync();
+
+        await services.GetRequiredService<IChannelLayer>().GroupSendAsync("kickable", new LayerMessage("kick"));
+
+        Assert.Equal(WebSocketCloseCode.NormalClosure, (await client.ReceiveCloseAsync()).Code);
+        await client.DisconnectAsync();
+        Assert.Equal([WebSocketCloseCode.NormalClosure], log.Codes);
+    }
+
+    [Fact]
     public async Task Constructor_ScopedServices_OnePerConnection()
     {
         var app = Consumer.AsApplication<ScopedServiceConsumer>();
@@ -323,6 +339,23 @@ public class WebSocketConsumerTests
     private sealed class StoppingConsumer(DisconnectLog log) : WebSocketConsumer
     {
         protected override ValueTask OnTextAsync(string text, CancellationToken cancellationToken)
+        {
+            Stop();
+            return ValueTask.CompletedTask;
+        }
+
+        protected override ValueTask OnDisconnectAsync(int closeCode, CancellationToken cancellationToken)
+        {
+            log.Add(closeCode);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class KickableConsumer(DisconnectLog log) : WebSocketConsumer
+    {
+        protected override IEnumerable<string> Groups => ["kickable"];
+
+        public ValueTask KickAsync(LayerMessage message)
         {
             Stop();
             return ValueTask.CompletedTask;
