@@ -218,7 +218,10 @@ internal sealed partial class HttpConnection
         }
 
         _started = true;
-        if (_disconnected.Task.IsCompleted)
+
+        // The client being gone is what matters, not http.disconnect: after a rejected body (413) the application may
+        // still answer, and its status and headers must go with its body.
+        if (_context.RequestAborted.IsCancellationRequested)
         {
             return default;
         }

@@ -60,6 +60,10 @@ internal sealed partial class WebSocketConnection
         _scope = ConnectionScopeFactory.Create(context, isWebSocket: true);
         _receive = ReceiveAsync;
         _send = SendAsync;
+
+        // The first event, queued before anything (a shutdown) can complete the inbox: the application always sees
+        // websocket.connect before websocket.disconnect.
+        _inbox.Writer.TryWrite(WebSocketConnectEvent.Instance);
     }
 
     private enum State
@@ -87,7 +91,6 @@ internal sealed partial class WebSocketConnection
     {
         _server.Metrics.ConnectionStarted(ScopeTypes.WebSocket);
         Log.Connecting(_logger, Path);
-        _inbox.Writer.TryWrite(WebSocketConnectEvent.Instance);
         try
         {
             Task application;
@@ -234,9 +237,17 @@ internal sealed partial class WebSocketConnection
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // ReceiveDelegate's contract: cancelling a pending receive aborts the connection.
+            // ReceiveDelegate's contract: cancelling a pending receive aborts the connection, unless the request is
+            // over (an abandoned application), when the context may already serve another request.
             Log.ReceiveCancelled(_logger, Path);
-            _context.Abort();
+            lock (_sync)
+            {
+                if (!_finished)
+                {
+                    _context.Abort();
+                }
+            }
+
             throw;
         }
 
@@ -551,10 +562,11 @@ internal sealed partial class WebSocketConnection
                 return;
             }
 
+            // Registered under the lock, so that the request's end (which disposes the source under the lock) cannot
+            // come between creating and registering it. A new timeout cannot fire inline, so no re-entrancy.
             deadline = _closeDeadline = new CancellationTokenSource(_options.CloseHandshakeTimeout, _server.TimeProvider);
+            deadline.Token.UnsafeRegister(static state => ((WebSocketConnection)state!).OnCloseDeadline(), this);
         }
-
-        deadline.Token.UnsafeRegister(static state => ((WebSocketConnection)state!).OnCloseDeadline(), this);
     }
 
     private void OnCloseDeadline()

@@ -143,6 +143,30 @@ public class HttpScopeTests
     }
 
     [Fact]
+    public async Task Request_BodyOverKestrelsLimit_ApplicationAnswersWithItsOwnStatusAndHeaders()
+    {
+        var application = Application.Create(async (scope, receive, send) =>
+        {
+            for (var i = 0; i < 1000 && await receive(default) is HttpRequestEvent { MoreBody: true }; i++)
+            {
+            }
+
+            await send(new HttpResponseStartEvent(422, [new("x-reason", "too big for us")]), default);
+            await send(new HttpResponseBodyEvent("rejected"u8.ToArray()), default);
+        });
+        await using var server = await KestrelTestServer.StartAsync(
+            application,
+            configureBuilder: builder => builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1000));
+        using var http = server.CreateHttpClient();
+
+        using var response = await http.PostAsync("/upload", new ByteArrayContent(new byte[5000])).DefaultTimeout();
+
+        Assert.Equal((HttpStatusCode)422, response.StatusCode);
+        Assert.Equal("too big for us", response.Headers.GetValues("x-reason").Single());
+        Assert.Equal("rejected", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Application_ThrowsBeforeStartingTheResponse_Answers500AndLogs()
     {
         var application = Application.Create(async (scope, receive, send) =>
