@@ -169,6 +169,13 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
                     _metrics.MessagesReceived.Add(1);
                     return new ValueTask<LayerMessage>(message!);
                 case InMemoryChannelQueue.ReceiveResult.Waiting:
+                    // A Dispose that ran after the check above may have missed this queue: fail its waiters here.
+                    Interlocked.MemoryBarrier();
+                    if (_disposed)
+                    {
+                        FailWaiters(queue);
+                    }
+
                     return waiter!.Task;
                 case InMemoryChannelQueue.ReceiveResult.Canceled:
                     return ValueTask.FromCanceled<LayerMessage>(cancellationToken);
@@ -352,13 +359,11 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
         }
 
         _disposed = true;
+        Interlocked.MemoryBarrier();
         _sweepTimer.Dispose();
         foreach (var pair in _channels)
         {
-            foreach (var waiter in pair.Value.Close())
-            {
-                waiter.SetException(new ObjectDisposedException(nameof(InMemoryChannelLayer), "The channel layer was disposed while this receive waited."));
-            }
+            FailWaiters(pair.Value);
         }
 
         foreach (var pair in _groups)
@@ -367,6 +372,14 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
         }
 
         _metrics.Dispose();
+    }
+
+    private static void FailWaiters(InMemoryChannelQueue queue)
+    {
+        foreach (var waiter in queue.Close())
+        {
+            waiter.SetException(new ObjectDisposedException(nameof(InMemoryChannelLayer), "The channel layer was disposed while this receive waited."));
+        }
     }
 
     /// <summary>Purges expired messages, drops idle channels and expired group memberships. Runs every
