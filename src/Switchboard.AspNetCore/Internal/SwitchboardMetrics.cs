@@ -8,7 +8,8 @@ namespace Switchboard.AspNetCore.Internal;
 /// </summary>
 internal sealed class SwitchboardMetrics
 {
-    public const string MeterName = "Switchboard";
+    // One meter for the whole of Switchboard: the name is the core's, so the layer and the server can never drift apart.
+    public const string MeterName = ChannelLayerMetrics.MeterName;
 
     private readonly UpDownCounter<long> _activeConnections;
     private readonly Counter<long> _messagesReceived;
