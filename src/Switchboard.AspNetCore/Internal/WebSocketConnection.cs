@@ -91,6 +91,7 @@ internal sealed partial class WebSocketConnection
     {
         _server.Metrics.ConnectionStarted(ScopeTypes.WebSocket);
         Log.Connecting(_logger, Path);
+        AccessLogConnecting();
         try
         {
             Task application;
@@ -115,6 +116,7 @@ internal sealed partial class WebSocketConnection
             else
             {
                 Log.Rejected(_logger, Path, status);
+                AccessLogRejected(status);
                 if (status != HandshakeFailed && !_context.Response.HasStarted)
                 {
                     // Answer now: the application may take up to ApplicationCloseTimeout to return.
@@ -135,8 +137,10 @@ internal sealed partial class WebSocketConnection
             }
 
             closeDeadline?.Dispose();
+            StopLifetimeTimer();
             _server.Metrics.ConnectionEnded(ScopeTypes.WebSocket);
             Log.Disconnected(_logger, Path, _disconnect?.Code ?? WebSocketCloseCode.AbnormalClosure);
+            AccessLogDisconnected(_disconnect?.Code ?? WebSocketCloseCode.AbnormalClosure);
         }
     }
 
@@ -334,6 +338,7 @@ internal sealed partial class WebSocketConnection
                 SubProtocol = subprotocol,
                 KeepAliveInterval = _options.KeepAliveInterval,
                 KeepAliveTimeout = _options.KeepAliveTimeout,
+                DangerousEnableCompression = _options.EnablePerMessageDeflate,
             }).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -366,6 +371,8 @@ internal sealed partial class WebSocketConnection
         }
 
         Log.Accepted(_logger, Path, subprotocol);
+        AccessLogConnected();
+        StartLifetimeTimer();
 
         // The loop starts on the thread pool, without the application's execution context (its AsyncLocals): it lives
         // as long as the connection, and it must not run a waiting receive inside this send.
