@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using Chat.Consumers;
 using Switchboard;
+using Switchboard.CommandLine;
 using Switchboard.Routing;
 
 namespace Chat;
@@ -20,8 +21,13 @@ public static class ChatServer
             .Map<ThumbnailConsumer>(ThumbnailConsumer.Channel),
     };
 
-    /// <summary>Builds the app; <c>Program</c> runs it, tests start it on port 0.</summary>
-    /// <param name="args">Command-line arguments, for example <c>--urls http://127.0.0.1:0</c>.</param>
+    /// <summary>The command line (<c>runserver</c>, <c>runworker</c>, <c>--layer</c>); <c>Program</c> runs it.</summary>
+    /// <returns>The command line of the reference app.</returns>
+    public static SwitchboardCommandLine CommandLine() => new(ConfigureServices, MapEndpoints);
+
+    /// <summary>Builds the app without the command line, in the default setup (in-memory layer, in-process workers);
+    /// tests start it on port 0.</summary>
+    /// <param name="args">Configuration arguments, for example <c>--urls http://127.0.0.1:0</c>.</param>
     /// <param name="configure">Extra configuration, for tests.</param>
     /// <returns>The app, not started.</returns>
     public static WebApplication CreateApp(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -34,19 +40,40 @@ public static class ChatServer
             builder.WebHost.UseUrls("http://127.0.0.1:8000");
         }
 
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-
-        // The in-memory layer is the default; with it, the thumbnails worker must run in this process.
-        builder.Services.AddSwitchboard(Application).AddWorker(ThumbnailConsumer.Channel);
+        ConfigureServices(builder, new SwitchboardCommandContext(SwitchboardCommandLine.RunServerCommandName));
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        MapEndpoints(app);
+        return app;
+    }
+
+    /// <summary>Registers the app's services for every command: Switchboard with the layer <c>--layer</c> names, and the
+    /// in-process workers a server runs.</summary>
+    /// <param name="builder">The host builder (a web application for runserver, a plain host for runworker).</param>
+    /// <param name="context">What the command line asked for.</param>
+    public static void ConfigureServices(IHostApplicationBuilder builder, SwitchboardCommandContext context)
+    {
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        var switchboard = builder.Services.AddSwitchboard(Application);
+        context.AddChannelLayer(switchboard);
+        if (!context.IsWorker && context.IsInMemoryLayer)
+        {
+            // The in-memory layer does not cross processes: its workers must run in the server.
+            switchboard.AddWorker(ThumbnailConsumer.Channel);
+        }
+    }
+
+    /// <summary>Maps the app's pages, HTTP endpoints and the Switchboard application.</summary>
+    /// <param name="app">The web application.</param>
+    public static void MapEndpoints(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/", () => Page("index.html"));
         app.MapGet("/chat/{room}/", (string room) => Page("room.html"));
         app.MapPost("/notify", NotifyAsync);
         app.MapPost("/thumbnail", ThumbnailAsync);
         app.MapSwitchboard();
-        return app;
     }
 
     /// <summary><c>POST /notify</c>: a JSON body goes unchanged, as text, to every <c>/ws/notify/</c> listener.</summary>
