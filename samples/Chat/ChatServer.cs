@@ -16,9 +16,14 @@ public static class ChatServer
         ["websocket"] = new UrlRouter()
             .Map<EchoConsumer>("ws/echo/")
             .MapRegex<ChatConsumer>(@"^ws/chat/(?<room>[A-Za-z0-9_.-]{1,90})/$")
+            .MapRegex(@"^ws/chat1x/(?<room>[A-Za-z0-9_.-]{1,90})/$", Chat1x.WebSocket)
             .Map<NotifyConsumer>("ws/notify/"),
+        ["http"] = new UrlRouter()
+            .Map<LongPollConsumer>("poll/notifications")
+            .Map<EventStreamConsumer>("events/notifications"),
         ["channel"] = new ChannelNameRouter()
-            .Map<ThumbnailConsumer>(ThumbnailConsumer.Channel),
+            .Map<ThumbnailConsumer>(ThumbnailConsumer.Channel)
+            .Map(Chat1x.MessagesChannel, Chat1x.Worker),
     };
 
     /// <summary>The command line (<c>runserver</c>, <c>runworker</c>, <c>--layer</c>); <c>Program</c> runs it.</summary>
@@ -54,12 +59,23 @@ public static class ChatServer
     /// <param name="context">What the command line asked for.</param>
     public static void ConfigureServices(IHostApplicationBuilder builder, SwitchboardCommandContext context)
     {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(context);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Services.AddOptions<ChatOptions>().BindConfiguration("Chat");
         var switchboard = builder.Services.AddSwitchboard(Application);
         context.AddChannelLayer(switchboard);
-        if (!context.IsWorker && context.IsInMemoryLayer)
+        if (context.IsWorker)
         {
-            // The in-memory layer does not cross processes: its workers must run in the server.
+            return;
+        }
+
+        // The 1.x chat's worker runs in every server, as 1.x's runserver ran its workers: each message is taken by one of them.
+        switchboard.AddWorker(Chat1x.MessagesChannel);
+        if (context.IsInMemoryLayer)
+        {
+            // The in-memory layer does not cross processes, so the thumbnails worker must run here; with another
+            // layer it runs as its own process: runworker thumbnails --layer ...
             switchboard.AddWorker(ThumbnailConsumer.Channel);
         }
     }
