@@ -20,7 +20,7 @@ internal static class CommandLineDefinition
         var runworker = new Command(
             SwitchboardCommandLine.RunWorkerCommandName,
             "Runs the app's consumers for named channels (ChannelNameRouter) as a worker process; serves no HTTP. Needs a layer that crosses processes (--layer).");
-        new RunWorkerCommand(commandLine).AddTo(runworker);
+        new RunWorkerCommand(commandLine, layer).AddTo(runworker);
         root.Subcommands.Add(runworker);
         return root;
     }

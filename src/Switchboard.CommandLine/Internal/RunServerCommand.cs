@@ -37,6 +37,12 @@ internal sealed class RunServerCommand
         HelpName = "PORT",
     };
 
+    private readonly Option<string?> _urls = new("--urls")
+    {
+        Description = "ASP.NET Core server URLs separated by ';' (configuration 'urls', ASPNETCORE_URLS); used when neither --bind nor --port is given.",
+        HelpName = "URLS",
+    };
+
     private readonly Option<string?> _unixSocket = new("--unix-socket", "-u")
     {
         Description = "A unix domain socket to listen on; alone, instead of the TCP address.",
@@ -119,7 +125,7 @@ internal sealed class RunServerCommand
     {
         Option[] options =
         [
-            _bind, _port, _unixSocket, _proxyHeaders, _trustedProxies, _rootPath, _accessLog, _pingInterval, _pingTimeout,
+            _bind, _port, _urls, _unixSocket, _proxyHeaders, _trustedProxies, _rootPath, _accessLog, _pingInterval, _pingTimeout,
             _connectTimeout, _applicationCloseTimeout, _websocketTimeout, _httpTimeout, _perMessageDeflate, _verbosity,
         ];
         foreach (var option in options)
@@ -173,7 +179,7 @@ internal sealed class RunServerCommand
 
             builder.Services.AddOptions<RunServerOptions>().BindConfiguration(RunServerOptions.SectionName);
             builder.Services.Configure<SwitchboardServerOptions>(builder.Configuration.GetSection(ServerSection));
-            builder.WebHost.ConfigureKestrel(kestrel => Listen(kestrel, settings));
+            Listen(builder.WebHost, settings, builder.Configuration[WebHostDefaults.ServerUrlsKey]);
             if (settings.ProxyHeaders)
             {
                 builder.Services.Configure<ForwardedHeadersOptions>(options => TrustProxies(options, settings));
@@ -239,6 +245,7 @@ internal sealed class RunServerCommand
         var run = RunServerOptions.SectionName + ":";
         Set(_bind, run + nameof(RunServerOptions.Bind), static v => v);
         Set(_port, run + nameof(RunServerOptions.Port), static v => v.ToString(CultureInfo.InvariantCulture));
+        Set(_urls, WebHostDefaults.ServerUrlsKey, static v => v);
         Set(_unixSocket, run + nameof(RunServerOptions.UnixSocket), static v => v);
         Set(_proxyHeaders, run + nameof(RunServerOptions.ProxyHeaders), static v => v ? "true" : "false");
         Set(_rootPath, run + nameof(RunServerOptions.RootPath), static v => v);
@@ -297,27 +304,40 @@ internal sealed class RunServerCommand
         return failure;
     }
 
-    private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, RunServerOptions settings)
+    /// <summary>Listens where the options say: bind and port (default 127.0.0.1:8000) and the unix socket, or ASP.NET
+    /// Core's <c>urls</c> when neither bind nor port is given (as <c>--urls</c> and <c>ASPNETCORE_URLS</c> work for any app).</summary>
+    private static void Listen(IWebHostBuilder webHost, RunServerOptions settings, string? urls)
     {
-        if (!string.IsNullOrEmpty(settings.UnixSocket))
+        var unixSocket = string.IsNullOrEmpty(settings.UnixSocket) ? null : settings.UnixSocket;
+        if (settings.Bind is null && settings.Port is null && !string.IsNullOrWhiteSpace(urls))
         {
-            kestrel.ListenUnixSocket(settings.UnixSocket);
-            if (settings.Bind is null && settings.Port is null)
-            {
-                return;
-            }
+            // Code-configured endpoints would make Kestrel ignore the URLs, so the socket joins them as a URL.
+            webHost.UseUrls(unixSocket is null ? urls : $"{urls};http://unix:{unixSocket}");
+            return;
         }
 
-        var port = settings.Port ?? RunServerOptions.DefaultPort;
-        var bind = settings.Bind ?? RunServerOptions.DefaultBind;
-        if (string.Equals(bind, "localhost", StringComparison.OrdinalIgnoreCase))
+        webHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.ListenLocalhost(port);
-        }
-        else
-        {
-            kestrel.Listen(IPAddress.Parse(bind), port);
-        }
+            if (unixSocket is not null)
+            {
+                kestrel.ListenUnixSocket(unixSocket);
+                if (settings.Bind is null && settings.Port is null)
+                {
+                    return;
+                }
+            }
+
+            var port = settings.Port ?? RunServerOptions.DefaultPort;
+            var bind = settings.Bind ?? RunServerOptions.DefaultBind;
+            if (string.Equals(bind, "localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                kestrel.ListenLocalhost(port);
+            }
+            else
+            {
+                kestrel.Listen(IPAddress.Parse(bind), port);
+            }
+        });
     }
 
     private static void TrustProxies(ForwardedHeadersOptions options, RunServerOptions settings)

@@ -11,7 +11,7 @@ namespace Switchboard.CommandLine.Internal;
 /// <c>runworker CHANNEL... [--concurrency N]</c> (Channels' <c>manage.py runworker</c>): a host without a web server
 /// that runs the app's <c>ChannelNameRouter</c> consumers on the named channels through <c>AddWorker(...)</c>.
 /// </summary>
-internal sealed class RunWorkerCommand(SwitchboardCommandLine commandLine)
+internal sealed class RunWorkerCommand(SwitchboardCommandLine commandLine, Option<string?> layer)
 {
     private const string ConcurrencyKey = "Switchboard:Worker:Concurrency";
 
@@ -56,10 +56,9 @@ internal sealed class RunWorkerCommand(SwitchboardCommandLine commandLine)
 
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var layerOption = (Option<string?>)parse.RootCommandResult.Command.Options.Single(static o => o.Name == "--layer");
         var channels = parse.GetValue(_channels) ?? [];
         var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        CommandSettings.AddCommon(overrides, parse, layerOption, _verbosity);
+        CommandSettings.AddCommon(overrides, parse, layer, _verbosity);
         if (CommandSettings.IsExplicit(parse, _concurrency))
         {
             overrides[ConcurrencyKey] = parse.GetValue(_concurrency).ToString(CultureInfo.InvariantCulture);

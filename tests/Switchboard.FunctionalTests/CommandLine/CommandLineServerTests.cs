@@ -30,6 +30,15 @@ public class CommandLineServerTests
     }
 
     [Fact]
+    public async Task Urls_AspNetCoresOption_ListensThereWithoutBindOrPort()
+    {
+        await using var host = await CommandLineTestHost.StartAsync(s_app, "--urls", "http://127.0.0.1:0");
+        using var http = host.CreateHttpClient();
+
+        Assert.Equal("127.0.0.1 http  /whoami/", await http.GetStringAsync("whoami/"));
+    }
+
+    [Fact]
     public async Task ProxyHeaders_FromATrustedProxy_ClientAndSchemeComeFromTheHeaders()
     {
         await using var host = await CommandLineTestHost.StartAsync(s_app, "--port", "0", "--proxy-headers");
