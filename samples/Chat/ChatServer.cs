@@ -28,7 +28,10 @@ public static class ChatServer
 
     /// <summary>The command line (<c>runserver</c>, <c>runworker</c>, <c>--layer</c>); <c>Program</c> runs it.</summary>
     /// <returns>The command line of the reference app.</returns>
-    public static SwitchboardCommandLine CommandLine() => new(ConfigureServices, MapEndpoints);
+    public static SwitchboardCommandLine CommandLine() =>
+        new SwitchboardCommandLine(ConfigureServices, MapEndpoints);
+
+    // The Redis layer (Switchboard.Redis) maps its schemes here: .MapLayerScheme("redis", (switchboard, url) => ...).
 
     /// <summary>Builds the app without the command line, in the default setup (in-memory layer, in-process workers);
     /// tests start it on port 0.</summary>

@@ -79,6 +79,42 @@ public class RunWorkerCommandTests
     }
 
     [Fact]
+    public async Task Runworker_ConcurrencyTwo_HandlesTwoMessagesOfTheChannelAtOnce()
+    {
+        using var inner = new InMemoryChannelLayer();
+        var shared = new MembershipTrackingLayer(inner);
+        var inside = 0;
+        var bothInside = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var application = new ProtocolTypeRouter
+        {
+            ["channel"] = new ChannelNameRouter
+            {
+                ["jobs"] = new FunctionRouter().Route("jobs", async (m, ct) =>
+                {
+                    if (Interlocked.Increment(ref inside) == 2)
+                    {
+                        bothInside.TrySetResult();
+                    }
+
+                    // With one instance the second message would wait here until the first gave up.
+                    await bothInside.Task.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+                }),
+            },
+        };
+        var commandLine = new SwitchboardCommandLine((builder, context) => context.AddChannelLayer(builder.Services.AddSwitchboard(application)), _ => { })
+            .MapLayerScheme("shared", (switchboard, _) => switchboard.Services.Replace(ServiceDescriptor.Singleton<IChannelLayer>(shared)));
+        using var stop = new CancellationTokenSource();
+
+        var run = commandLine.RunAsync(["runworker", "jobs", "--concurrency", "2", "--layer", "shared://test"], stop.Token);
+        await shared.SendAsync("jobs", new LayerMessage("job.run"));
+        await shared.SendAsync("jobs", new LayerMessage("job.run"));
+
+        await bothInside.Task.DefaultTimeout();
+        await stop.CancelAsync();
+        Assert.Equal(0, await run.DefaultTimeout());
+    }
+
+    [Fact]
     public async Task Runworker_ChannelNothingRoutes_RefusesNamingTheFix()
     {
         using var inner = new InMemoryChannelLayer();
