@@ -177,37 +177,10 @@ internal sealed class RunServerCommand
                 return CommandSettings.Refuse(parse, string.Join(Environment.NewLine, validation.Failures));
             }
 
-            builder.Services.AddOptions<RunServerOptions>().BindConfiguration(RunServerOptions.SectionName);
-            builder.Services.Configure<SwitchboardServerOptions>(builder.Configuration.GetSection(ServerSection));
-            Listen(builder.WebHost, settings, builder.Configuration[WebHostDefaults.ServerUrlsKey]);
-            if (settings.ProxyHeaders)
-            {
-                builder.Services.Configure<ForwardedHeadersOptions>(options => TrustProxies(options, settings));
-            }
-
             accessLog = OpenAccessLog(settings.AccessLog);
-            if (accessLog is not null)
-            {
-                builder.Services.AddSwitchboardAccessLog(accessLog);
-            }
-
+            ConfigureHost(builder, settings, accessLog);
             await using var app = builder.Build();
-            if (settings.ProxyHeaders)
-            {
-                app.UseForwardedHeaders();
-            }
-
-            if (accessLog is not null)
-            {
-                app.UseSwitchboardAccessLog();
-            }
-
-            if (!string.IsNullOrEmpty(settings.RootPath))
-            {
-                app.UsePathBase(settings.RootPath.TrimEnd('/'));
-            }
-
-            app.UseRouting();
+            ConfigurePipeline(app, settings, accessLog is not null);
             _commandLine.ConfigureApp(app);
             try
             {
@@ -236,6 +209,44 @@ internal sealed class RunServerCommand
                 await accessLog.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    private static void ConfigureHost(WebApplicationBuilder builder, RunServerOptions settings, TextWriter? accessLog)
+    {
+        builder.Services.AddOptions<RunServerOptions>().BindConfiguration(RunServerOptions.SectionName);
+        builder.Services.Configure<SwitchboardServerOptions>(builder.Configuration.GetSection(ServerSection));
+        Listen(builder.WebHost, settings, builder.Configuration[WebHostDefaults.ServerUrlsKey]);
+        if (settings.ProxyHeaders)
+        {
+            builder.Services.Configure<ForwardedHeadersOptions>(options => TrustProxies(options, settings));
+        }
+
+        if (accessLog is not null)
+        {
+            builder.Services.AddSwitchboardAccessLog(accessLog);
+        }
+    }
+
+    /// <summary>The command line's middleware, before the app's endpoints: the forwarded client first, so that the
+    /// access log sees it; the access log before the root path, so that it logs the whole path.</summary>
+    private static void ConfigurePipeline(WebApplication app, RunServerOptions settings, bool accessLog)
+    {
+        if (settings.ProxyHeaders)
+        {
+            app.UseForwardedHeaders();
+        }
+
+        if (accessLog)
+        {
+            app.UseSwitchboardAccessLog();
+        }
+
+        if (!string.IsNullOrEmpty(settings.RootPath))
+        {
+            app.UsePathBase(settings.RootPath.TrimEnd('/'));
+        }
+
+        app.UseRouting();
     }
 
     private Dictionary<string, string?> Overrides(ParseResult parse)
@@ -363,10 +374,20 @@ internal sealed class RunServerCommand
         }
     }
 
-    private static TextWriter? OpenAccessLog(string? target) => target switch
+    private static TextWriter? OpenAccessLog(string? target)
     {
-        null => null,
-        "-" => Console.Out,
-        _ => new StreamWriter(new FileStream(target, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)),
-    };
+        if (target is null or "-")
+        {
+            return target is null ? null : Console.Out;
+        }
+
+        try
+        {
+            return new StreamWriter(new FileStream(target, FileMode.Append, FileAccess.Write, FileShare.ReadWrite));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CommandLineException($"--access-log {target}: the file cannot be opened for writing: {ex.Message}");
+        }
+    }
 }

@@ -46,12 +46,27 @@ public class CommandLineProcessTests
     [InlineData("--ping-timeout", "0", "--ping-timeout")]
     [InlineData("--websocket-timeout", "-5", "--websocket-timeout")]
     [InlineData("--http-timeout", "soon", "--http-timeout")]
+    [InlineData("--access-log", "/nonexistent-switchboard-dir/access.log", "--access-log")]
+    [InlineData("--root-path", "chat", "--root-path")]
     public async Task BadValue_IsRefusedNamingTheOption(string option, string value, string named)
     {
         var (code, _, error) = await AppProcess.RunToEndAsync(option, value);
 
         Assert.NotEqual(0, code);
         Assert.Contains(named, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PortInUse_IsRefusedWithTheReason()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var (code, _, error) = await AppProcess.RunToEndAsync("--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(2, code);
+        Assert.Contains("cannot listen", error, StringComparison.Ordinal);
     }
 
     [Fact]
