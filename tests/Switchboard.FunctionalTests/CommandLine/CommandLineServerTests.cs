@@ -60,6 +60,17 @@ public class CommandLineServerTests
     }
 
     [Fact]
+    public async Task ProxyHeaders_ForwardedPrefix_BecomesTheRootPath()
+    {
+        await using var host = await CommandLineTestHost.StartAsync(s_app, "--port", "0", "--proxy-headers");
+        using var http = host.CreateHttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "whoami/");
+        request.Headers.Add("X-Forwarded-Prefix", "/chat");
+
+        Assert.Equal("127.0.0.1 http /chat /whoami/", await (await http.SendAsync(request)).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task ProxyHeaders_FromAProxyNotTrusted_AreIgnored()
     {
         await using var host = await CommandLineTestHost.StartAsync(s_app, "--port", "0", "--proxy-headers", "--trusted-proxy", "10.0.0.0/8");

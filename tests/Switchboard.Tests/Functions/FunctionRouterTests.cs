@@ -61,6 +61,41 @@ public class FunctionRouterTests
     }
 
     [Fact]
+    public async Task Include_StaticPrefix_IncludedRoutesMatchTheRestOfThePath()
+    {
+        var router = new FunctionRouter().Include("chat/", new FunctionRouter()
+            .Route(EventTypes.WebSocketReceive, (m, ct) => m.ReplyChannel.SendAsync("room " + m.GetRouteValue("room"), ct), path: "{room}/"));
+        await using var client = new WebSocketCommunicator(router, "/chat/lobby/");
+
+        Assert.True((await client.ConnectAsync()).Accepted);
+        await client.SendTextAsync("?");
+
+        Assert.Equal("room lobby", await client.ReceiveTextAsync());
+        Assert.False(router.CanHandle(new ConnectionScope(ScopeTypes.WebSocket) { Path = "/other/lobby/" }));
+    }
+
+    [Fact]
+    public async Task Http_ResponseLeftOpen_IsFinishedByALaterLayerMessage()
+    {
+        var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var router = new FunctionRouter()
+            .Route(EventTypes.HttpRequest, async (m, ct) =>
+            {
+                await m.GroupAddAsync("waiting", ct);
+                joined.TrySetResult();
+            })
+            .Route("news", (m, ct) => m.ReplyChannel.SendResponseAsync(200, (string)m["text"]!, cancellationToken: ct));
+        await using var services = TestServices.Create(router);
+        await using var client = new HttpCommunicator(router, "GET", "/poll/", services: services);
+
+        var response = client.GetResponseAsync();
+        await joined.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        await services.GetRequiredService<IChannelLayer>().GroupSendAsync("waiting", new LayerMessage("news") { ["text"] = "it happened" });
+
+        Assert.Equal("it happened", (await response).BodyText);
+    }
+
+    [Fact]
     public async Task Route_HttpMethodFilter_OnlyThatMethodIsHandled()
     {
         var router = new FunctionRouter()
