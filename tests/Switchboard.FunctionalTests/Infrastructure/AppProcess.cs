@@ -100,7 +100,8 @@ public sealed partial class AppProcess : IAsyncDisposable
     /// <summary>Sends SIGTERM, as systemd or a container runtime stops a service.</summary>
     public void Terminate()
     {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        // The shell's builtin: a bare Debian has no kill binary (procps).
+        using var kill = Process.Start("sh", ["-c", "kill -TERM " + _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
     }
 

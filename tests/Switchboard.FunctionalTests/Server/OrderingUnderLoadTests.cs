@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Switchboard.FunctionalTests.Infrastructure;
 using Switchboard.Functions;
 using Switchboard.Routing;
+using Xunit.Abstractions;
 
 namespace Switchboard.FunctionalTests.Server;
 
@@ -12,7 +13,7 @@ namespace Switchboard.FunctionalTests.Server;
 /// Many connections each send thousands of frames while group messages keep arriving: every consumer, class and
 /// function style, sees its connection's events in order, connect first and disconnect last, nothing lost from the client.
 /// </summary>
-public class OrderingUnderLoadTests
+public class OrderingUnderLoadTests(ITestOutputHelper output)
 {
     private const int ConnectionsPerStyle = 12;
     private const int FramesPerConnection = 2000;
@@ -31,6 +32,7 @@ public class OrderingUnderLoadTests
         await using var server = await KestrelTestServer.StartAsync(application, configureBuilder: b => b.Services.AddSingleton(recorder));
         var layer = server.Services.GetRequiredService<IChannelLayer>();
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var clients = Enumerable.Range(0, 2 * ConnectionsPerStyle)
             .Select(i => RunClientAsync(server, i % 2 == 0 ? "/ws/class/" : "/ws/function/"))
             .ToList();
@@ -41,6 +43,7 @@ public class OrderingUnderLoadTests
         await stopTicks.CancelAsync();
         var sent = await ticks;
         var logs = await recorder.All.WaitAsync(TimeSpan.FromSeconds(30));
+        var elapsed = clock.Elapsed;
 
         Assert.Equal(2 * ConnectionsPerStyle, logs.Count);
         var ticksSeen = 0;
@@ -59,6 +62,9 @@ public class OrderingUnderLoadTests
             Assert.Equal(FramesPerConnection + tickNumbers.Count + 2, events.Count);
             ticksSeen += tickNumbers.Count;
         }
+
+        output.WriteLine(FormattableString.Invariant(
+            $"{logs.Count} connections, {logs.Count * FramesPerConnection} frames, {sent} group messages sent, {ticksSeen} delivered, in {elapsed.TotalMilliseconds:F0} ms."));
 
         // The group traffic did interleave with the frames (a layer may drop for a full channel, so not every tick is seen).
         Assert.True(sent > 0 && ticksSeen > 0, $"sent {sent} ticks, seen {ticksSeen}");
