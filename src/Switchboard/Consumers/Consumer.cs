@@ -32,13 +32,18 @@ public abstract partial class Consumer
     private bool _stopRequestHandled;
     private ConnectionScope? _scope;
     private ILogger? _logger;
+    private IChannelLayer? _layer;
 
     /// <summary>Gets the scope of the connection this instance serves.</summary>
     /// <exception cref="InvalidOperationException">Read from a constructor, before the consumer runs.</exception>
     protected ConnectionScope Scope => _scope ?? throw new InvalidOperationException("The scope is set when the consumer starts; it is not available in the constructor.");
 
-    /// <summary>Gets the channel layer, or <see langword="null"/> when none is registered (Channels' <c>self.channel_layer</c>).</summary>
-    protected IChannelLayer? ChannelLayer { get; private set; }
+    /// <summary>Gets the channel layer (Channels' <c>self.channel_layer</c>): the registered <see cref="IChannelLayer"/>, or
+    /// the keyed one of <see cref="ChannelLayerAlias"/>. <c>AddSwitchboard(...)</c> registers the in-memory layer unless
+    /// another is registered, so there is always one in a Switchboard host.</summary>
+    /// <exception cref="InvalidOperationException">No channel layer is registered (a consumer run outside a Switchboard
+    /// host, for example by a hand-made service provider); the message says how to register one.</exception>
+    protected IChannelLayer ChannelLayer => _layer ?? throw NoLayer("use the channel layer");
 
     /// <summary>Gets this instance's own process-specific channel name (Channels' <c>self.channel_name</c>); anything sent
     /// to it reaches this instance. <see langword="null"/> without a layer, and for worker (<c>channel</c>) scopes.</summary>
@@ -112,7 +117,7 @@ public abstract partial class Consumer
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the layer has the message.</returns>
     protected ValueTask GroupSendAsync(string group, LayerMessage message, CancellationToken cancellationToken = default) =>
-        (ChannelLayer ?? throw NoLayer("send to a group")).GroupSendAsync(group, message, cancellationToken);
+        (_layer ?? throw NoLayer("send to a group")).GroupSendAsync(group, message, cancellationToken);
 
     /// <summary>
     /// Handles one event; called one event at a time, in order. The base handles channel-layer messages by finding the
@@ -199,7 +204,7 @@ public abstract partial class Consumer
         _scope = scope;
         _send = send;
         _logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger(GetType());
-        ChannelLayer = ChannelLayerAlias is { } alias
+        _layer = ChannelLayerAlias is { } alias
             ? scope.Services.GetRequiredKeyedService<IChannelLayer>(alias)
             : scope.Services.GetService<IChannelLayer>();
 
@@ -207,11 +212,11 @@ public abstract partial class Consumer
         try
         {
             // Workers' "channel" scopes receive from the layer already; every other scope gets its own channel name.
-            if (ChannelLayer is not null && scope.Type != ScopeTypes.Channel)
+            if (_layer is not null && scope.Type != ScopeTypes.Channel)
             {
                 try
                 {
-                    ChannelName = await ChannelLayer.NewChannelAsync(cancellationToken: scope.ConnectionClosed).ConfigureAwait(false);
+                    ChannelName = await _layer.NewChannelAsync(cancellationToken: scope.ConnectionClosed).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (scope.ConnectionClosed.IsCancellationRequested)
                 {
@@ -220,7 +225,7 @@ public abstract partial class Consumer
                 }
 
                 _layerListening = new CancellationTokenSource();
-                listening = ListenOnLayerAsync(ChannelLayer, ChannelName, _layerListening.Token);
+                listening = ListenOnLayerAsync(_layer, ChannelName, _layerListening.Token);
             }
 
             while (!_stopped)
@@ -238,7 +243,7 @@ public abstract partial class Consumer
     }
 
     private (IChannelLayer Layer, string Channel) RequireLayer(string action) =>
-        (ChannelLayer ?? throw NoLayer(action), ChannelName ?? throw new InvalidOperationException(
+        (_layer ?? throw NoLayer(action), ChannelName ?? throw new InvalidOperationException(
             $"{GetType().Name} cannot {action}: a worker's channel scope has no channel name of its own."));
 
     private InvalidOperationException NoLayer(string action) => new(
@@ -400,7 +405,7 @@ public abstract partial class Consumer
 
     private async ValueTask LeaveGroupsAsync()
     {
-        if (ChannelLayer is null || ChannelName is null || _groups.Count == 0)
+        if (_layer is null || ChannelName is null || _groups.Count == 0)
         {
             return;
         }
@@ -410,7 +415,7 @@ public abstract partial class Consumer
             try
             {
                 // Not the connection's token: it has fired already, and the memberships must go regardless.
-                await ChannelLayer.GroupDiscardAsync(group, ChannelName, CancellationToken.None).ConfigureAwait(false);
+                await _layer.GroupDiscardAsync(group, ChannelName, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

@@ -207,6 +207,22 @@ public class WebSocketConsumerTests
     }
 
     [Fact]
+    public async Task ChannelLayer_NoLayerRegistered_ThrowsSayingHowToRegisterOne()
+    {
+        var app = Consumer.AsApplication<LayerProbeConsumer>();
+        var services = new ServiceCollection().AddLogging().BuildServiceProvider();
+        await using (services)
+        {
+            await using var client = new WebSocketCommunicator(app, "/ws/", services);
+            await client.ConnectAsync();
+
+            await client.SendTextAsync("probe");
+
+            Assert.Contains("no channel layer is registered (AddSwitchboard(...)", await client.ReceiveTextAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task SendAsync_ValueThatIsNeitherTextNorBytes_ClosesWith1011()
     {
         var app = Consumer.AsApplication<RelayConsumer>();
@@ -387,6 +403,22 @@ public class WebSocketConsumerTests
         {
             log.Add(closeCode);
             return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class LayerProbeConsumer : WebSocketConsumer
+    {
+        protected override async ValueTask OnTextAsync(string text, CancellationToken cancellationToken)
+        {
+            try
+            {
+                _ = ChannelLayer;
+                await SendAsync("a layer", cancellationToken);
+            }
+            catch (InvalidOperationException error)
+            {
+                await SendAsync(error.Message, cancellationToken);
+            }
         }
     }
 
