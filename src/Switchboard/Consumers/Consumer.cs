@@ -64,8 +64,15 @@ public abstract partial class Consumer
     /// registered service, scoped ones included.</summary>
     /// <typeparam name="TConsumer">The consumer type.</typeparam>
     /// <returns>The application.</returns>
+    /// <exception cref="InvalidOperationException">A method of the consumer is meant as a layer-message handler (it takes a
+    /// <see cref="LayerMessage"/>, or is marked <see cref="MessageHandlerAttribute"/>) but cannot be one: reported here, when
+    /// the routes are built at startup, rather than at the first message.</exception>
     public static IApplication AsApplication<TConsumer>()
-        where TConsumer : Consumer => ConsumerApplication<TConsumer>.Instance;
+        where TConsumer : Consumer
+    {
+        MessageHandlerTable.For(typeof(TConsumer));
+        return ConsumerApplication<TConsumer>.Instance;
+    }
 
     /// <summary>Ends the consumer after the current handler (Channels' <c>raise StopConsumer()</c>). Layer messages that
     /// arrive afterwards are dropped; <see cref="OnStoppedAsync"/> still runs. When the consumer is waiting for its client,
