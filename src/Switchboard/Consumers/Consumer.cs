@@ -279,6 +279,7 @@ public abstract partial class Consumer
         catch (Exception ex)
         {
             Log.HandlerFailed(Logger, GetType().Name, message.Type, Scope, ex);
+            HandlerFailures.Report(Scope, ex);
             try
             {
                 await OnErrorAsync(ex).ConfigureAwait(false);
