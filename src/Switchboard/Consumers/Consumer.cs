@@ -33,6 +33,7 @@ public abstract partial class Consumer
     private ConnectionScope? _scope;
     private ILogger? _logger;
     private IChannelLayer? _layer;
+    private IServiceProvider? _eventServices;
 
     /// <summary>Gets the scope of the connection this instance serves.</summary>
     /// <exception cref="InvalidOperationException">Read from a constructor, before the consumer runs.</exception>
@@ -52,6 +53,22 @@ public abstract partial class Consumer
     /// <summary>Gets the key of the channel layer service to use (Channels' <c>channel_layer_alias</c>); <see langword="null"/>
     /// for the default <see cref="IChannelLayer"/>. A non-null alias resolves a keyed service.</summary>
     protected virtual string? ChannelLayerAlias => null;
+
+    /// <summary>
+    /// Gets the services to resolve from in a handler: the current event's own scope when <see cref="ScopePerEvent"/>
+    /// is on, otherwise the connection's (<see cref="ConnectionScope.Services"/>, the scope the constructor's services come
+    /// from, which lives as long as the connection).
+    /// </summary>
+    protected IServiceProvider Services => _eventServices ?? Scope.Services;
+
+    /// <summary>
+    /// Gets a value indicating whether each handled event gets a service scope of its own, disposed when the handler
+    /// returns (Channels' <c>database_sync_to_async</c>, which closes stale database connections around each call). Turn
+    /// it on for consumers that use a <c>DbContext</c> or other unit-of-work services, and resolve them from
+    /// <see cref="Services"/> in the handler rather than in the constructor: a constructor-injected scoped service lives
+    /// as long as the socket. Default <see langword="false"/>.
+    /// </summary>
+    protected virtual bool ScopePerEvent => false;
 
     /// <summary>Gets a logger named after the consumer type.</summary>
     protected ILogger Logger => _logger ?? NullLogger.Instance;
@@ -268,7 +285,14 @@ public abstract partial class Consumer
                 return;
             }
 
-            await DispatchAsync(message, Scope.ConnectionClosed).ConfigureAwait(false);
+            if (ScopePerEvent)
+            {
+                await InEventScopeAsync(() => DispatchAsync(message, Scope.ConnectionClosed)).ConfigureAwait(false);
+            }
+            else
+            {
+                await DispatchAsync(message, Scope.ConnectionClosed).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (Scope.ConnectionClosed.IsCancellationRequested)
         {
@@ -297,6 +321,24 @@ public abstract partial class Consumer
         {
             await EndExchangeIfStoppedAsync().ConfigureAwait(false);
             _gate.Release();
+        }
+    }
+
+    /// <summary>Runs a handler with a service scope of its own (<see cref="ScopePerEvent"/>), disposed when it returns.</summary>
+    private async ValueTask InEventScopeAsync(Func<ValueTask> handler)
+    {
+        var eventScope = Scope.Services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        await using (eventScope.ConfigureAwait(false))
+        {
+            _eventServices = eventScope.ServiceProvider;
+            try
+            {
+                await handler().ConfigureAwait(false);
+            }
+            finally
+            {
+                _eventServices = null;
+            }
         }
     }
 
@@ -395,11 +437,18 @@ public abstract partial class Consumer
         // 3. Leave every group joined, declared or not.
         await LeaveGroupsAsync().ConfigureAwait(false);
 
-        // 4. The disconnect hook, with the layer still usable.
+        // 4. The disconnect hook, with the layer still usable (and, like every handler, its own scope if asked for).
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            await OnStoppedAsync().ConfigureAwait(false);
+            if (ScopePerEvent)
+            {
+                await InEventScopeAsync(OnStoppedAsync).ConfigureAwait(false);
+            }
+            else
+            {
+                await OnStoppedAsync().ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {
