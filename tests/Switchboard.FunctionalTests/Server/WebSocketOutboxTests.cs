@@ -170,9 +170,19 @@ public class WebSocketOutboxTests
 
     private WebSocketOutbox CreateOutbox(WebSocketOverflowPolicy policy, int capacity = 1000, long maxBytes = 1 << 20)
     {
-        var socket = WebSocket.CreateFromStream(_stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+        // As the server builds it: the socket and the outbox's coalesced writes share one serialised transport.
+        var transport = new WebSocketTransportStream(_stream);
+        var socket = WebSocket.CreateFromStream(transport, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
         var options = new SwitchboardServerOptions { OverflowPolicy = policy, OutboundQueueCapacity = capacity, OutboundQueueMaxBytes = maxBytes };
-        return new WebSocketOutbox(socket, options, new SwitchboardMetrics(null), NullLogger.Instance, "/test/", () => Interlocked.Increment(ref _overflows));
+        return new WebSocketOutbox(
+            socket,
+            transport,
+            options,
+            new SwitchboardMetrics(null),
+            new LogThrottle(TimeProvider.System, TimeSpan.FromMinutes(1)),
+            NullLogger.Instance,
+            "/test/",
+            () => Interlocked.Increment(ref _overflows));
     }
 
     /// <summary>Decodes the server's (unmasked, short) frames: text payloads, and close frames as "close CODE REASON".</summary>
