@@ -395,7 +395,7 @@ internal sealed partial class WebSocketConnection
     /// outbox then writes a backlog as frames it encodes itself. Per-message deflate is never negotiated (the accept
     /// context never enables it), so those frames are exactly what the socket would write.
     /// </summary>
-    private WebSocketTransportStream? Transport() => _context.Features.Get<WebSocketTransportFeature>()?.Transport;
+    private WebSocketTransportStream? Transport() => WebSocketTransportFeature.TransportOf(_context);
 
     private ValueTask Close(WebSocketCloseEvent close)
     {

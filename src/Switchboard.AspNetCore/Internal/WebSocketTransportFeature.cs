@@ -12,7 +12,7 @@ namespace Switchboard.AspNetCore.Internal;
 /// ASP.NET Core's <c>WebSocketMiddleware</c> still does the handshake (headers, subprotocol, origin check, keep-alive):
 /// this feature only wraps the stream the real feature returns. When the application added its own WebSocket feature
 /// first (<c>UseWebSockets()</c> before the endpoint), that feature holds the real upgrade feature, this one is never
-/// used, <see cref="Transport"/> stays <see langword="null"/>, and the outbox sends one message at a time through the
+/// used, <see cref="TransportOf"/> finds no transport, and the outbox sends one message at a time through the
 /// WebSocket.
 /// </remarks>
 internal sealed class WebSocketTransportFeature : IHttpUpgradeFeature, IHttpExtendedConnectFeature
@@ -27,7 +27,7 @@ internal sealed class WebSocketTransportFeature : IHttpUpgradeFeature, IHttpExte
     }
 
     /// <summary>Gets the wrapped stream, once the upgrade happened through this feature.</summary>
-    public WebSocketTransportStream? Transport { get; private set; }
+    private WebSocketTransportStream? Transport { get; set; }
 
     public bool IsUpgradableRequest => _upgrade?.IsUpgradableRequest ?? false;
 
@@ -41,17 +41,20 @@ internal sealed class WebSocketTransportFeature : IHttpUpgradeFeature, IHttpExte
         var features = context.Features;
         if (features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
         {
-            var feature = new WebSocketTransportFeature(upgrade, connect: null);
-            features.Set<IHttpUpgradeFeature>(feature);
-            features.Set(feature);
+            features.Set<IHttpUpgradeFeature>(new WebSocketTransportFeature(upgrade, connect: null));
         }
         else if (features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true } connect)
         {
-            var feature = new WebSocketTransportFeature(upgrade: null, connect);
-            features.Set<IHttpExtendedConnectFeature>(feature);
-            features.Set(feature);
+            features.Set<IHttpExtendedConnectFeature>(new WebSocketTransportFeature(upgrade: null, connect));
         }
     }
+
+    /// <summary>The transport of a WebSocket accepted through this feature, or <see langword="null"/>.</summary>
+    /// <remarks>Found through the features it replaced: a feature of its own type would cost every connection an extra
+    /// entry in the server's feature collection.</remarks>
+    public static WebSocketTransportStream? TransportOf(HttpContext context) =>
+        (context.Features.Get<IHttpUpgradeFeature>() as WebSocketTransportFeature)?.Transport
+        ?? (context.Features.Get<IHttpExtendedConnectFeature>() as WebSocketTransportFeature)?.Transport;
 
     public async Task<Stream> UpgradeAsync() =>
         Transport = new WebSocketTransportStream(await _upgrade!.UpgradeAsync().ConfigureAwait(false));
