@@ -7,13 +7,15 @@ internal sealed partial class WebSocketOutbox
     private static partial class Log
     {
         [LoggerMessage(EventId = 19, Level = LogLevel.Warning, EventName = "OutboundOverflow",
-            Message = "WebSocket {Path}: the client does not keep up: its outbound backlog is over {MaxBytes} bytes; {Dropped} messages dropped, {Outcome}. " +
-                "Further overflows within {Interval} are logged at Debug.")]
-        public static partial void OutboundOverflowWarning(ILogger logger, string path, long maxBytes, int dropped, string outcome, TimeSpan interval);
+            Message = "WebSocket {Path}: the client does not keep up: its outbound backlog is over budget (OutboundQueueMaxBytes {MaxBytes}, " +
+                "OutboundQueueCapacity {Capacity}); {Dropped} messages dropped, {Outcome}. Further overflows within {Interval} are logged at Debug.")]
+        public static partial void OutboundOverflowWarning(
+            ILogger logger, string path, long maxBytes, int capacity, int dropped, string outcome, TimeSpan interval);
 
         [LoggerMessage(EventId = 21, Level = LogLevel.Debug, EventName = "OutboundOverflowRepeated",
-            Message = "WebSocket {Path}: the client does not keep up: its outbound backlog is over {MaxBytes} bytes; {Dropped} messages dropped, {Outcome}.")]
-        public static partial void OutboundOverflow(ILogger logger, string path, long maxBytes, int dropped, string outcome);
+            Message = "WebSocket {Path}: the client does not keep up: its outbound backlog is over budget (OutboundQueueMaxBytes {MaxBytes}, " +
+                "OutboundQueueCapacity {Capacity}); {Dropped} messages dropped, {Outcome}.")]
+        public static partial void OutboundOverflow(ILogger logger, string path, long maxBytes, int capacity, int dropped, string outcome);
 
         [LoggerMessage(EventId = 20, Level = LogLevel.Debug, EventName = "MessageIgnoredAfterClose",
             Message = "WebSocket {Path}: websocket.send after the connection closed; ignored.")]

@@ -236,11 +236,12 @@ internal sealed partial class WebSocketOutbox
         // Server-wide, one Warning per interval: a thousand clients cut off at once are one incident, not a thousand.
         if (_overflowWarnings.TryEnter())
         {
-            Log.OutboundOverflowWarning(_logger, _path, _options.OutboundQueueMaxBytes, count, outcome, _overflowWarnings.Interval);
+            Log.OutboundOverflowWarning(
+                _logger, _path, _options.OutboundQueueMaxBytes, _options.OutboundQueueCapacity, count, outcome, _overflowWarnings.Interval);
         }
         else
         {
-            Log.OutboundOverflow(_logger, _path, _options.OutboundQueueMaxBytes, count, outcome);
+            Log.OutboundOverflow(_logger, _path, _options.OutboundQueueMaxBytes, _options.OutboundQueueCapacity, count, outcome);
         }
     }
 

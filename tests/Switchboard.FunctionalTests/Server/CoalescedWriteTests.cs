@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
@@ -197,6 +198,25 @@ public class CoalescedWriteTests
         for (var i = 0; i < count; i++)
         {
             Assert.Equal($"h2 {i}", (await client.ReceiveMessageAsync()).Text);
+        }
+
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, await client.ReceiveCloseAsync(maxMessages: 1));
+    }
+
+    [Fact]
+    public async Task Send_BurstWhenTheAppRanUseWebSocketsFirst_StillArrivesCompleteAndInOrder()
+    {
+        // UseWebSockets() before the endpoint captures the server's own upgrade feature: no transport for the outbox,
+        // which then sends every message through the WebSocket.
+        const int count = 3000;
+        var burst = new Burst(count, i => new WebSocketSendEvent($"plain {i}"));
+        await using var server = await KestrelTestServer.StartAsync(burst.Application, LongCloseHandshake, configureApp: app => app.UseWebSockets());
+        using var client = await server.ConnectWithSmallReceiveBufferAsync("/ws/plain/");
+
+        await burst.Queued.DefaultTimeout();
+        for (var i = 0; i < count; i++)
+        {
+            Assert.Equal($"plain {i}", (await client.ReceiveMessageAsync()).Text);
         }
 
         Assert.Equal(WebSocketCloseStatus.NormalClosure, await client.ReceiveCloseAsync(maxMessages: 1));
