@@ -31,15 +31,21 @@ internal sealed class Harness(BenchmarkOptions options, string repositoryRoot)
         var results = new List<WorkloadResult>();
         var skipped = new List<string>();
         var titles = new Dictionary<string, string>();
+        var scaled = new List<string>();
         var targets = options.Targets.Select(name => TargetDefinition.For(name, options, repositoryRoot)).ToList();
         try
         {
             foreach (var target in targets)
             {
                 titles[target.Name] = target.Title;
+                if (target.WorkScale != 1)
+                {
+                    scaled.Add(string.Create(CultureInfo.InvariantCulture, $"{target.Name} got {target.WorkScale:0.##} of every workload's messages (and of the stall rate), to keep the run short: its rates compare, its counts are those of its shorter runs"));
+                }
+
                 if (target.Unavailable is { } why)
                 {
-                    skipped.Add($"{target.Name}: {why}");
+                    skipped.Add($"Skipped {target.Name}: {why}");
                     Console.WriteLine($"Skipping {target.Name}: {why}");
                     continue;
                 }
@@ -66,7 +72,7 @@ internal sealed class Harness(BenchmarkOptions options, string repositoryRoot)
             return cancellationToken.IsCancellationRequested ? Cancelled : SetupFailed;
         }
 
-        var report = new Report(options, results, titles, skipped, startedAt, Commit());
+        var report = new Report(options, results, titles, [.. skipped, .. scaled], startedAt, Commit());
         Console.WriteLine();
         Console.WriteLine(report.Markdown(withCharts: false));
         var written = report.WriteFiles(options.ResultsDirectory ?? Path.Combine(repositoryRoot, "benchmarks", "results")).ToList();
@@ -115,7 +121,7 @@ internal sealed class Harness(BenchmarkOptions options, string repositoryRoot)
             {
                 foreach (var workload in loaded)
                 {
-                    foreach (var result in await RunWorkloadAsync(new WorkloadContext(server, target.Protocol, options, run, cancellationToken), workload))
+                    foreach (var result in await RunWorkloadAsync(new WorkloadContext(server, target, options, run, cancellationToken), workload))
                     {
                         Add(results, result with { ServerMemory = result.ServerMemory ?? server.ReadMemory() });
                     }
@@ -133,7 +139,7 @@ internal sealed class Harness(BenchmarkOptions options, string repositoryRoot)
         if (options.Workloads.Contains(IdleWorkload.Name) && !cancellationToken.IsCancellationRequested
             && await StartAsync(target, results, IdleWorkload.Name, cancellationToken) is { } fresh)
         {
-            Add(results, await IdleWorkload.RunAsync(new WorkloadContext(fresh, target.Protocol, options, 1, cancellationToken)));
+            Add(results, await IdleWorkload.RunAsync(new WorkloadContext(fresh, target, options, 1, cancellationToken)));
             StopServers();
         }
     }

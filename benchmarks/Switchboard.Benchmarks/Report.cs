@@ -16,7 +16,7 @@ internal sealed class Report(
     BenchmarkOptions options,
     IReadOnlyList<WorkloadResult> results,
     IReadOnlyDictionary<string, string> titles,
-    IReadOnlyList<string> skipped,
+    IReadOnlyList<string> notes,
     DateTimeOffset startedAt,
     string commit)
 {
@@ -56,12 +56,12 @@ internal sealed class Report(
         var machine = string.Join(", ", Machine().Select(p => $"{p.Key} {p.Value}"));
         var command = $"benchmarks/run.sh {options.CommandLine}".TrimEnd();
         md.AppendLine(CultureInfo.InvariantCulture, $"Measured {startedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC at commit `{commit}` on {machine}, with `{command}`; rows show {Aggregation}.").AppendLine();
-        foreach (var line in skipped)
+        foreach (var line in notes)
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"- Skipped {line}");
+            md.AppendLine(CultureInfo.InvariantCulture, $"- {line}.");
         }
 
-        if (skipped.Count > 0)
+        if (notes.Count > 0)
         {
             md.AppendLine();
         }
@@ -121,7 +121,7 @@ internal sealed class Report(
                 machine = Machine(),
                 options = options.Describe().ToDictionary(p => p.Key, p => p.Value),
                 aggregation = Aggregation,
-                skipped,
+                notes,
                 goals = Goals,
                 summary = _rows,
                 runs = results,

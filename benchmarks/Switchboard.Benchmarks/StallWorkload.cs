@@ -23,7 +23,9 @@ internal static class StallWorkload
     {
         var options = context.Options;
         var name = withStalledReader ? Stalled : Steady;
-        var messages = Math.Max(1, (int)(options.StallRate * options.StallSeconds.TotalSeconds * (context.Run == 0 ? 0.25 : 1)));
+        // The warm-up sends for a quarter of the time; a slow target (WorkScale) at a lower rate for the full time.
+        var rate = Math.Max(1, options.StallRate * context.Definition.WorkScale);
+        var messages = Math.Max(1, (int)(rate * options.StallSeconds.TotalSeconds * (context.Run == 0 ? 0.25 : 1)));
         BroadcastRoom? room = null;
         using var watchdog = new Watchdog(options.Timeout, () => room?.Delivered ?? 0, context.CancellationToken);
         room = await BroadcastRoom.OpenAsync(context, messages, options.StallSize, withStalledReader, watchdog);
@@ -46,7 +48,7 @@ internal static class StallWorkload
             await using (sampler)
             {
                 var cpuBefore = context.CpuSeconds();
-                firstSendAt = await SendPacedAsync(room, messages, options, watchdog);
+                firstSendAt = await SendPacedAsync(room, messages, rate, options.StallSize, watchdog);
                 await BroadcastRoom.WaitForStragglersAsync(reading, () => room.Delivered, stopReading, watchdog);
                 cpu = context.CpuMicrosPer(cpuBefore, room.Delivered);
 
@@ -75,7 +77,7 @@ internal static class StallWorkload
 
     /// <summary>Sends message i at (start + i / rate); a late message goes at once.</summary>
     /// <returns>When the first message was sent; 0 if none was.</returns>
-    private static async Task<long> SendPacedAsync(BroadcastRoom room, int messages, BenchmarkOptions options, Watchdog watchdog)
+    private static async Task<long> SendPacedAsync(BroadcastRoom room, int messages, double rate, int size, Watchdog watchdog)
     {
         var start = Stopwatch.GetTimestamp();
         var firstSendAt = 0L;
@@ -83,14 +85,14 @@ internal static class StallWorkload
         {
             for (var seq = 0; seq < messages; seq++)
             {
-                var due = start + (long)(seq * (double)Stopwatch.Frequency / options.StallRate);
+                var due = start + (long)(seq * Stopwatch.Frequency / rate);
                 var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
                 if (wait > TimeSpan.FromMilliseconds(1))
                 {
                     await Task.Delay(wait, watchdog.Token);
                 }
 
-                var sentAt = await room.SendAsync(seq, options.StallSize, watchdog);
+                var sentAt = await room.SendAsync(seq, size, watchdog);
                 if (sentAt == 0)
                 {
                     break;
