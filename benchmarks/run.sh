@@ -29,9 +29,9 @@ done
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 if ((build_chat)); then
-  dotnet build samples/Chat -c Release -nologo -v quiet -clp:ErrorsOnly
+  dotnet build samples/Chat -c Release -nologo -v quiet -clp:ErrorsOnly\;NoSummary
 fi
-dotnet build benchmarks/Switchboard.Benchmarks -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build benchmarks/Switchboard.Benchmarks -c Release -nologo -v quiet -clp:ErrorsOnly\;NoSummary
 
 # exec: Ctrl+C reaches the harness directly, which stops its servers and reports what it measured.
 exec dotnet benchmarks/Switchboard.Benchmarks/bin/Release/net10.0/Switchboard.Benchmarks.dll "$@"

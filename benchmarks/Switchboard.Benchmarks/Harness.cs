@@ -28,6 +28,7 @@ internal sealed class Harness(BenchmarkOptions options, string repositoryRoot)
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var startedAt = DateTimeOffset.UtcNow;
+        var loadAtStart = LoadAverage();
         var results = new List<WorkloadResult>();
         var skipped = new List<string>();
         var titles = new Dictionary<string, string>();
@@ -72,7 +73,9 @@ internal sealed class Harness(BenchmarkOptions options, string repositoryRoot)
             return cancellationToken.IsCancellationRequested ? Cancelled : SetupFailed;
         }
 
-        var report = new Report(options, results, titles, [.. skipped, .. scaled], startedAt, Commit());
+        // Other work on the machine changes the numbers a lot: the report says how busy it was.
+        var load = $"Load average (1, 5, 15 min) at the start: {loadAtStart}; at the end: {LoadAverage()}";
+        var report = new Report(options, results, titles, [.. skipped, .. scaled, load], startedAt, Commit());
         Console.WriteLine();
         Console.WriteLine(report.Markdown(withCharts: false));
         var written = report.WriteFiles(options.ResultsDirectory ?? Path.Combine(repositoryRoot, "benchmarks", "results")).ToList();
@@ -191,6 +194,19 @@ internal sealed class Harness(BenchmarkOptions options, string repositoryRoot)
             StallWorkload.Stalled => [await StallWorkload.RunAsync(context, withStalledReader: false), await StallWorkload.RunAsync(context, withStalledReader: true)],
             _ => throw new ArgumentException($"Unknown workload '{workload}'.", nameof(workload)),
         };
+    }
+
+    /// <summary>The first three fields of <c>/proc/loadavg</c>; "unknown" without it.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
     }
 
     /// <summary>The measured commit, <c>abc1234</c>, with <c>+changes</c> when the work tree differs from it.</summary>
