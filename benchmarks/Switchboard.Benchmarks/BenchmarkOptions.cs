@@ -6,7 +6,7 @@ namespace Switchboard.Benchmarks;
 internal sealed class BenchmarkOptions
 {
     /// <summary>The target names, in the order they run by default; the first is the one the others are compared with.</summary>
-    public static readonly string[] AllTargets = ["chat", "ceiling", "signalr", "django"];
+    public static readonly string[] AllTargets = ["chat", "ceiling", "coalesced", "signalr", "django"];
 
     /// <summary>The workload names, in the order they run (<c>stall</c> runs <c>steady</c> then <c>stall</c>).</summary>
     public static readonly string[] AllWorkloads = ["echo", "broadcast", "flatout", "burst", "stall", "idle"];
@@ -18,7 +18,7 @@ internal sealed class BenchmarkOptions
 
         Options (defaults in brackets):
           --quick              a short smoke run: small counts (given options still win)
-          --targets LIST       chat,ceiling,signalr,django in the order to run [all]; missing ones are skipped
+          --targets LIST       chat,ceiling,coalesced,signalr,django in the order to run [all]; missing ones are skipped
           --only LIST          echo,broadcast,flatout,burst,stall,idle [all]
           --docs               also rewrite the results section of docs/benchmarks.md and its SVG charts
           --chat PATH          the reference app's Chat.dll [samples/Chat/bin/Release/net10.0/Chat.dll]

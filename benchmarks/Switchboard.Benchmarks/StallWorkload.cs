@@ -68,8 +68,15 @@ internal static class StallWorkload
         }
 
         await room.CloseAsync();
-        return WorkloadResult.FromRoom(context, name, room, messages, firstSendAt, cpu, watchdog.Reason) with
+        var result = WorkloadResult.FromRoom(context, name, room, messages, firstSendAt, cpu, watchdog.Reason);
+
+        // The rate is over the time the sending should have taken at least: a server that stops delivering (the room
+        // blocked behind the stalled socket) shows its real rate, not that of its first seconds.
+        var planned = messages / rate;
+        return result with
         {
+            Seconds = Math.Max(result.Seconds, planned),
+            Rate = result.Seconds >= planned ? result.Rate : result.Rate * result.Seconds / planned,
             RssSamples = rss,
             StalledReader = room.Stalled is { } stalled ? stalled.ClosedBy ?? $"not closed (read {stalled.Distinct} of {messages} when resumed)" : null,
         };

@@ -106,6 +106,7 @@ internal static class SvgChart
     {
         "chat" => "#2b6cb0",
         "ceiling" => "#718096",
+        "coalesced" => "#a0aec0",
         "signalr" => "#805ad5",
         "django" => "#2f855a",
         _ => "#c05621",

@@ -39,6 +39,7 @@ internal sealed record TargetDefinition(
         // The ceiling and the SignalR peer are this assembly, built with the client's workstation GC; the environment
         // gives them what the Web SDK gives every ASP.NET Core app (and so the Chat app): server GC with DATAS.
         "ceiling" => Dotnet(name, "raw Kestrel ceiling", Self, ["ceiling"], s_webGc, null),
+        "coalesced" => Dotnet(name, "raw Kestrel, coalesced writes", Self, ["ceiling", "--coalesce"], s_webGc, null),
         "signalr" => Dotnet(name, "ASP.NET Core SignalR", Self, ["signalr"], s_webGc, null) with { Protocol = WireProtocol.SignalR },
         "django" => Django(options, repositoryRoot),
         _ => throw new ArgumentException($"Unknown target '{name}'.", nameof(name)),
