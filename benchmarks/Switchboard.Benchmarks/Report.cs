@@ -141,11 +141,11 @@ internal sealed class Report(
     public IEnumerable<(string File, string Svg)> ChartFiles()
     {
         var order = _rows.Select(r => r.Target).Distinct().ToList();
-        IEnumerable<SvgChart.Panel> Panels(Func<SummaryRow, double?> value, Func<string, string> unit, string format, params string[] workloads) =>
-            workloads.Select(w => new SvgChart.Panel(
+        IEnumerable<ChartPanel> Panels(Func<SummaryRow, double?> value, Func<string, string> unit, string format, params string[] workloads) =>
+            workloads.Select(w => new ChartPanel(
                 $"{w}: {unit(w)}",
                 _rows.Where(r => r.Workload == w && value(r) is > 0)
-                    .Select(r => new SvgChart.Bar(r.Target, value(r)!.Value, value(r)!.Value.ToString(format, CultureInfo.InvariantCulture) + (r.Clean ? "" : " (lossy)")))
+                    .Select(r => new ChartBar(r.Target, value(r)!.Value, value(r)!.Value.ToString(format, CultureInfo.InvariantCulture) + (r.Clean ? "" : " (lossy)")))
                     .ToList()))
                 .Where(p => p.Bars.Count > 0);
 
@@ -159,7 +159,7 @@ internal sealed class Report(
                 .. Panels(r => r.Median.Rate, _ => "connections per second (higher is better)", "N0", IdleWorkload.Name),
             ]));
         var series = _rows.Where(r => r.Workload == StallWorkload.Stalled && r.Median.RssSamples is { Count: > 0 })
-            .Select(r => new SvgChart.Series(r.Target, r.Median.RssSamples!.Select(s => (s.Seconds, s.KiB / 1024.0)).ToList()))
+            .Select(r => new ChartSeries(r.Target, r.Median.RssSamples!.Select(s => (s.Seconds, s.KiB / 1024.0)).ToList()))
             .ToList();
         yield return (Charts[3].File, SvgChart.Lines("Server RSS during the stalled-reader run (MiB over seconds)", series, order));
     }

@@ -10,22 +10,13 @@ namespace Switchboard.Benchmarks;
 /// </summary>
 internal static class SvgChart
 {
-    /// <summary>One bar: the target, its value, and the text written after it.</summary>
-    public sealed record Bar(string Label, double Value, string Text);
-
-    /// <summary>One panel of bars with its title.</summary>
-    public sealed record Panel(string Title, IReadOnlyList<Bar> Bars);
-
-    /// <summary>One line: the target and its (x, y) points.</summary>
-    public sealed record Series(string Label, IReadOnlyList<(double X, double Y)> Points);
-
     private const int Width = 760;
     private const int LabelWidth = 80;
     private const int BarArea = 500;
     private const int RowHeight = 20;
 
     /// <summary>Panels of bars under one title.</summary>
-    public static string Bars(string title, IReadOnlyList<Panel> panels)
+    public static string Bars(string title, IReadOnlyList<ChartPanel> panels)
     {
         var body = new StringBuilder();
         var y = 34;
@@ -56,7 +47,7 @@ internal static class SvgChart
     }
 
     /// <summary>A line chart of <paramref name="series"/>, coloured by label, in <paramref name="order"/> for the legend.</summary>
-    public static string Lines(string title, IReadOnlyList<Series> series, IReadOnlyList<string> order)
+    public static string Lines(string title, IReadOnlyList<ChartSeries> series, IReadOnlyList<string> order)
     {
         const int left = 60, top = 40, plotWidth = 600, plotHeight = 240;
         var body = new StringBuilder();
