@@ -30,7 +30,7 @@ internal sealed record TargetDefinition(
         // The reference app runs exactly as built, with its own defaults (server GC from the Web SDK).
         "chat" => Dotnet(
             name,
-            "Switchboard (samples/Chat)",
+            "Switchboard, samples/Chat",
             options.ChatPath ?? Path.Combine(repositoryRoot, "samples", "Chat", "bin", "Release", "net10.0", "Chat.dll"),
             options.ChatArgs,
             new Dictionary<string, string>(),
@@ -38,7 +38,7 @@ internal sealed record TargetDefinition(
 
         // The ceiling and the SignalR peer are this assembly, built with the client's workstation GC; the environment
         // gives them what the Web SDK gives every ASP.NET Core app (and so the Chat app): server GC with DATAS.
-        "ceiling" => Dotnet(name, "raw Kestrel ceiling", Self, ["ceiling"], s_webGc, null),
+        "ceiling" => Dotnet(name, "raw Kestrel", Self, ["ceiling"], s_webGc, null),
         "coalesced" => Dotnet(name, "raw Kestrel, coalesced writes", Self, ["ceiling", "--coalesce"], s_webGc, null),
         "signalr" => Dotnet(name, "ASP.NET Core SignalR", Self, ["signalr"], s_webGc, null) with { Protocol = WireProtocol.SignalR },
         "django" => Django(options, repositoryRoot),
@@ -75,7 +75,7 @@ internal sealed record TargetDefinition(
         var missing = MissingPythonModules(options.Python);
         return new(
             "django",
-            "Django Channels (daphne)",
+            "Django Channels 4, daphne",
             options.Python,
             ["-m", "daphne", "-e", "tcp:port={port}:interface=127.0.0.1:backlog=1024", "benchproject.asgi:application"],
             project,
