@@ -152,6 +152,7 @@ internal sealed class BenchmarkOptions
     /// <summary>The options as name/value pairs, for the report (numbers stay numbers in the JSON).</summary>
     public IReadOnlyList<KeyValuePair<string, object>> Describe() =>
     [
+        new("quick", Quick),
         new("targets", string.Join(',', Targets)),
         new("workloads", string.Join(',', Workloads)),
         new("connections", Connections),
