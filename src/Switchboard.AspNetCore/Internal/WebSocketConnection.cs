@@ -356,8 +356,10 @@ internal sealed partial class WebSocketConnection
         {
             _outbox = new WebSocketOutbox(
                 socket,
+                Transport(),
                 _options,
                 _server.Metrics,
+                _server.OverflowWarnings,
                 _logger,
                 Path,
                 () => CloseFromServer(WebSocketCloseCode.PolicyViolation, "Outbound queue overflow", discardQueued: true));
@@ -387,6 +389,13 @@ internal sealed partial class WebSocketConnection
             CloseFromServer(WebSocketCloseCode.GoingAway, "Server shutting down", discardQueued: false);
         }
     }
+
+    /// <summary>
+    /// The stream the socket was built on, when the upgrade went through <see cref="WebSocketTransportFeature"/>: the
+    /// outbox then writes a backlog as frames it encodes itself. Per-message deflate is never negotiated (the accept
+    /// context never enables it), so those frames are exactly what the socket would write.
+    /// </summary>
+    private WebSocketTransportStream? Transport() => WebSocketTransportFeature.TransportOf(_context);
 
     private ValueTask Close(WebSocketCloseEvent close)
     {
