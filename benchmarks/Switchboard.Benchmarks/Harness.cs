@@ -13,7 +13,7 @@ internal sealed class Harness(BenchmarkOptions options, string repositoryRoot)
     /// <summary>Exit code: every run complete and correct.</summary>
     public const int Passed = 0;
 
-    /// <summary>Exit code: a run failed, timed out, or lost, duplicated, reordered or closed.</summary>
+    /// <summary>Exit code: a Switchboard run failed, timed out, or lost, duplicated, reordered or closed; or a server broke the protocol or did not start.</summary>
     public const int Failed = 1;
 
     /// <summary>Exit code: bad options, or no target could run.</summary>
@@ -21,6 +21,8 @@ internal sealed class Harness(BenchmarkOptions options, string repositoryRoot)
 
     /// <summary>Exit code: cancelled (Ctrl+C).</summary>
     public const int Cancelled = 130;
+
+    private const string ServerDidNotStart = "the server did not start";
 
     private readonly List<ServerProcess> _servers = [];
 
@@ -89,15 +91,17 @@ internal sealed class Harness(BenchmarkOptions options, string repositoryRoot)
             Console.WriteLine($"Wrote {path}");
         }
 
+        // A peer that loses or blocks (the ceiling behind a stalled reader) is a result, not a failure of the run;
+        // Switchboard's losses, any broken frame, and a server that did not start are.
         var failures = results.Where(r => !r.Passed).ToList();
         foreach (var r in failures)
         {
             Console.Error.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"FAILED: {r.Target} {r.Workload} {(r.Run == 0 ? "warm-up" : $"run {r.Run}")}: {r.Failure ?? "incorrect deliveries"}; delivered {r.Delivered}/{r.Expected}, lost {r.Lost}, duplicated {r.Duplicated}, out of order {r.OutOfOrder}, closed {r.Closed}, errors {r.Errors}"));
+                $"{(Fails(r) ? "FAILED" : "peer result")}: {r.Target} {r.Workload} {(r.Run == 0 ? "warm-up" : $"run {r.Run}")}: {r.Failure ?? "incorrect deliveries"}; delivered {r.Delivered}/{r.Expected}, lost {r.Lost}, duplicated {r.Duplicated}, out of order {r.OutOfOrder}, closed {r.Closed}, errors {r.Errors}"));
         }
 
-        return cancellationToken.IsCancellationRequested ? Cancelled : failures.Count > 0 ? Failed : Passed;
+        return cancellationToken.IsCancellationRequested ? Cancelled : failures.Any(Fails) ? Failed : Passed;
     }
 
     /// <summary>Kills every server started so far (idempotent; safe from a signal handler).</summary>
@@ -163,7 +167,7 @@ internal sealed class Harness(BenchmarkOptions options, string repositoryRoot)
         catch (InvalidOperationException ex)
         {
             Console.Error.WriteLine(ex.Message);
-            results.Add(new WorkloadResult { Target = target.Name, Workload = workload, Run = 1, Expected = 0, Delivered = 0, Seconds = 0, Rate = 0, Failure = "the server did not start" });
+            results.Add(new WorkloadResult { Target = target.Name, Workload = workload, Run = 1, Expected = 0, Delivered = 0, Seconds = 0, Rate = 0, Failure = ServerDidNotStart });
             return null;
         }
     }
@@ -195,6 +199,10 @@ internal sealed class Harness(BenchmarkOptions options, string repositoryRoot)
             _ => throw new ArgumentException($"Unknown workload '{workload}'.", nameof(workload)),
         };
     }
+
+    /// <summary>True when <paramref name="result"/> fails the run: any of Switchboard's, or a peer's broken frame or start.</summary>
+    private static bool Fails(WorkloadResult result) =>
+        result.Target == "chat" || result.Errors > 0 || result.Failure == ServerDidNotStart;
 
     /// <summary>The first three fields of <c>/proc/loadavg</c>; "unknown" without it.</summary>
     private static string LoadAverage()
