@@ -391,9 +391,9 @@ internal sealed partial class WebSocketConnection
     }
 
     /// <summary>
-    /// The stream the socket was built on, when the upgrade went through <see cref="WebSocketTransportFeature"/>: the
-    /// outbox then writes a backlog as frames it encodes itself. Per-message deflate is never negotiated (the accept
-    /// context never enables it), so those frames are exactly what the socket would write.
+    /// The stream the socket was built on, when the upgrade went through <see cref="WebSocketTransportFeature"/> and
+    /// negotiated no extension: the outbox then writes a backlog as frames it encodes itself, exactly the frames the
+    /// socket would write.
     /// </summary>
     private WebSocketTransportStream? Transport() => WebSocketTransportFeature.TransportOf(_context);
 
