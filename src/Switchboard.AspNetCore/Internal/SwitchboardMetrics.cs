@@ -9,7 +9,7 @@ namespace Switchboard.AspNetCore.Internal;
 internal sealed class SwitchboardMetrics
 {
     // One meter for the whole of Switchboard: the name is the core's, so the layer and the server can never drift apart.
-    public const string MeterName = ChannelLayerMetrics.MeterName;
+    public const string MeterName = SwitchboardDiagnostics.MeterName;
 
     /// <summary>The <c>reason</c> of a message dropped because its socket's outbound queue was over its byte budget.</summary>
     public const string OutboundOverflowReason = "outbound_overflow";
