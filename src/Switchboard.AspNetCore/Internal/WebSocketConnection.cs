@@ -270,7 +270,15 @@ internal sealed partial class WebSocketConnection
 
     private ValueTask Send(WebSocketSendEvent message, CancellationToken cancellationToken)
     {
-        WebSocketOutbox? outbox;
+        // The hot path takes no lock: the outbox is set once, when the accept completes (the state becomes Open in the
+        // same step), and from then on it decides by itself whether a message still goes out. A broadcast to a room
+        // calls this once per member, and a profile showed this lock contended.
+        var outbox = Volatile.Read(ref _outbox);
+        if (outbox is not null)
+        {
+            return outbox.SendAsync(message, cancellationToken);
+        }
+
         lock (_sync)
         {
             if (_state is State.Connecting or State.Accepting)
@@ -354,7 +362,7 @@ internal sealed partial class WebSocketConnection
         bool shutdownRequested;
         lock (_sync)
         {
-            _outbox = new WebSocketOutbox(
+            var outbox = new WebSocketOutbox(
                 socket,
                 Transport(),
                 _options,
@@ -364,6 +372,7 @@ internal sealed partial class WebSocketConnection
                 Path,
                 () => CloseFromServer(WebSocketCloseCode.PolicyViolation, "Outbound queue overflow", discardQueued: true));
             _state = State.Open;
+            Volatile.Write(ref _outbox, outbox);
             shutdownRequested = _shutdownRequested;
         }
 
@@ -391,9 +400,9 @@ internal sealed partial class WebSocketConnection
     }
 
     /// <summary>
-    /// The stream the socket was built on, when the upgrade went through <see cref="WebSocketTransportFeature"/>: the
-    /// outbox then writes a backlog as frames it encodes itself. Per-message deflate is never negotiated (the accept
-    /// context never enables it), so those frames are exactly what the socket would write.
+    /// The stream the socket was built on, when the upgrade went through <see cref="WebSocketTransportFeature"/> and
+    /// negotiated no extension: the outbox then writes a backlog as frames it encodes itself, exactly the frames the
+    /// socket would write.
     /// </summary>
     private WebSocketTransportStream? Transport() => WebSocketTransportFeature.TransportOf(_context);
 

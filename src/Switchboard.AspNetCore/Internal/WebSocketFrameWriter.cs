@@ -9,7 +9,7 @@ namespace Switchboard.AspNetCore.Internal;
 /// </summary>
 /// <remarks>
 /// A server frame is a header and the payload as it is: no masking (§5.1: a server must not mask), no extension bits
-/// (per-message deflate is never negotiated when the outbox encodes), FIN set (a Switchboard message is one frame).
+/// (the outbox encodes only when the handshake negotiated no extension), FIN set (a Switchboard message is one frame).
 /// </remarks>
 internal static class WebSocketFrameWriter
 {

@@ -52,9 +52,13 @@ internal sealed class WebSocketTransportFeature : IHttpUpgradeFeature, IHttpExte
     /// <summary>The transport of a WebSocket accepted through this feature, or <see langword="null"/>.</summary>
     /// <remarks>Found through the features it replaced: a feature of its own type would cost every connection an extra
     /// entry in the server's feature collection.</remarks>
+    /// <remarks>Also <see langword="null"/> when the handshake negotiated an extension (per-message deflate): its frames
+    /// are the WebSocket's to encode (compressed, RSV1 set), so every message must go through it.</remarks>
     public static WebSocketTransportStream? TransportOf(HttpContext context) =>
-        (context.Features.Get<IHttpUpgradeFeature>() as WebSocketTransportFeature)?.Transport
-        ?? (context.Features.Get<IHttpExtendedConnectFeature>() as WebSocketTransportFeature)?.Transport;
+        context.Response.Headers.SecWebSocketExtensions.Count > 0
+            ? null
+            : (context.Features.Get<IHttpUpgradeFeature>() as WebSocketTransportFeature)?.Transport
+                ?? (context.Features.Get<IHttpExtendedConnectFeature>() as WebSocketTransportFeature)?.Transport;
 
     public async Task<Stream> UpgradeAsync() =>
         Transport = new WebSocketTransportStream(await _upgrade!.UpgradeAsync().ConfigureAwait(false));

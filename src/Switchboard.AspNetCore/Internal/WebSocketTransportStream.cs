@@ -16,7 +16,15 @@ namespace Switchboard.AspNetCore.Internal;
 internal sealed class WebSocketTransportStream : Stream
 {
     private readonly Stream _inner;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    // The write lock. Not a SemaphoreSlim: its Wait and Release each take a monitor, two per frame, and a profile of a
+    // room broadcast showed them contended between the writing thread and the one completing the previous write.
+    // Here the uncontended case is one compare-exchange to enter and one exchange to leave; only a writer that finds
+    // the lock held (a ping or pong colliding with a batch) queues under _waitersSync.
+    private readonly object _waitersSync = new();
+    private Queue<TaskCompletionSource>? _waiters;
+    private int _held;
+    private int _waiting;
 
     public WebSocketTransportStream(Stream inner)
     {
@@ -36,7 +44,7 @@ internal sealed class WebSocketTransportStream : Stream
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         // The usual case: nobody else is writing, and Kestrel's pipe takes the bytes synchronously.
-        if (!_writeLock.Wait(0, CancellationToken.None))
+        if (!TryEnter())
         {
             return WriteAfterLockAsync(buffer, cancellationToken);
         }
@@ -48,18 +56,18 @@ internal sealed class WebSocketTransportStream : Stream
         }
         catch
         {
-            _writeLock.Release();
+            Exit();
             throw;
         }
 
         if (write.IsCompletedSuccessfully)
         {
             write.GetAwaiter().GetResult();
-            _writeLock.Release();
+            Exit();
             return default;
         }
 
-        return ReleaseAfterAsync(write);
+        return ExitAfterAsync(write);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -98,19 +106,21 @@ internal sealed class WebSocketTransportStream : Stream
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask WriteAfterLockAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Not cancellable while queued: a writer that left the queue would have to be found and removed; the socket's
+        // writers pass no token, and an aborted connection fails the write in progress, which lets the next one in.
+        await EnterAsync().ConfigureAwait(false);
         try
         {
             await _inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _writeLock.Release();
+            Exit();
         }
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask ReleaseAfterAsync(ValueTask write)
+    private async ValueTask ExitAfterAsync(ValueTask write)
     {
         try
         {
@@ -118,7 +128,71 @@ internal sealed class WebSocketTransportStream : Stream
         }
         finally
         {
-            _writeLock.Release();
+            Exit();
         }
+    }
+
+    private bool TryEnter() => Interlocked.CompareExchange(ref _held, 1, 0) == 0;
+
+    private Task EnterAsync()
+    {
+        lock (_waitersSync)
+        {
+            // Counted before the second attempt, so that an Exit that frees the lock now sees a waiter (both sides use
+            // full fences: one of them must see the other's write).
+            Interlocked.Increment(ref _waiting);
+            if (TryEnter())
+            {
+                Interlocked.Decrement(ref _waiting);
+                return Task.CompletedTask;
+            }
+
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            (_waiters ??= new Queue<TaskCompletionSource>()).Enqueue(waiter);
+            return waiter.Task;
+        }
+    }
+
+    private void Exit()
+    {
+        if (Volatile.Read(ref _waiting) == 0)
+        {
+            Interlocked.Exchange(ref _held, 0);
+            if (Volatile.Read(ref _waiting) == 0)
+            {
+                return;
+            }
+
+            // A writer arrived meanwhile: it took the free lock, or it is queued and must be let in.
+            lock (_waitersSync)
+            {
+                if (_waiters is { Count: > 0 } && TryEnter())
+                {
+                    HandOverLocked();
+                }
+            }
+
+            return;
+        }
+
+        lock (_waitersSync)
+        {
+            // Under the lock, every counted writer is queued; the lock passes to the first without being freed.
+            if (_waiters is { Count: > 0 })
+            {
+                HandOverLocked();
+            }
+            else
+            {
+                Interlocked.Exchange(ref _held, 0);
+            }
+        }
+    }
+
+    private void HandOverLocked()
+    {
+        var next = _waiters!.Dequeue();
+        Interlocked.Decrement(ref _waiting);
+        next.TrySetResult();
     }
 }
