@@ -33,9 +33,10 @@ public static class ChatServer
 
     // The Redis layer (Switchboard.Redis) maps its schemes here: .MapLayerScheme("redis", (switchboard, url) => ...).
 
-    /// <summary>Builds the app without the command line, in the default setup (in-memory layer, in-process workers);
-    /// tests start it on port 0.</summary>
-    /// <param name="args">Configuration arguments, for example <c>--urls http://127.0.0.1:0</c>.</param>
+    /// <summary>Builds the app without the command line (tests start it on port 0): the in-memory layer and in-process
+    /// workers, or the layer the configuration key <c>layer</c> (or <c>Switchboard:Layer</c>) names, mapped by
+    /// <see cref="CommandLine"/>'s schemes.</summary>
+    /// <param name="args">Configuration arguments, for example <c>--urls http://127.0.0.1:0 --layer redis://127.0.0.1:6379</c>.</param>
     /// <param name="configure">Extra configuration, for tests.</param>
     /// <returns>The app, not started.</returns>
     public static WebApplication CreateApp(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -48,7 +49,8 @@ public static class ChatServer
             builder.WebHost.UseUrls("http://127.0.0.1:8000");
         }
 
-        ConfigureServices(builder, new SwitchboardCommandContext(SwitchboardCommandLine.RunServerCommandName));
+        var layer = builder.Configuration["layer"] ?? builder.Configuration[SwitchboardCommandLine.LayerConfigurationKey];
+        ConfigureServices(builder, CommandLine().CreateContext(layer: string.IsNullOrWhiteSpace(layer) ? null : new Uri(layer)));
         configure?.Invoke(builder);
 
         var app = builder.Build();

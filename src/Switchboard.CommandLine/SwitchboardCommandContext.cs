@@ -11,7 +11,8 @@ public sealed class SwitchboardCommandContext
 {
     private readonly IReadOnlyDictionary<string, Action<ISwitchboardBuilder, Uri>> _layerSchemes;
 
-    /// <summary>Creates a context, for an app that builds its host without the command line (tests, custom hosts).</summary>
+    /// <summary>Creates a context without layer schemes, for an app that builds its host without the command line (tests,
+    /// custom hosts); <see cref="SwitchboardCommandLine.CreateContext"/> makes one with the command line's schemes.</summary>
     /// <param name="commandName"><see cref="SwitchboardCommandLine.RunServerCommandName"/> or <see cref="SwitchboardCommandLine.RunWorkerCommandName"/>.</param>
     /// <param name="layer">The channel layer URL, or <see langword="null"/> for the in-memory layer.</param>
     /// <param name="workerChannels">The channels a worker serves.</param>
@@ -76,7 +77,7 @@ public sealed class SwitchboardCommandContext
         var mapped = string.Join(", ", _layerSchemes.Keys.Prepend(SwitchboardCommandLine.MemoryScheme).Select(static s => s + "://"));
         var fix = layer.Scheme is "redis" or "rediss"
             ? "The Redis layer is in the Switchboard.Redis package: reference it and map the scheme in Program.cs with "
-              + $".MapLayerScheme(\"{layer.Scheme}\", (switchboard, url) => switchboard.AddRedisChannelLayer(url.ToString()))."
+              + $".MapLayerScheme(\"{layer.Scheme}\", (switchboard, url) => switchboard.AddRedisChannelLayer(url.OriginalString))."
             : "Map a layer registration to the scheme with SwitchboardCommandLine.MapLayerScheme(...).";
         return $"--layer {layer}: this app has no channel layer for the '{layer.Scheme}' scheme (it knows {mapped}). {fix}";
     }

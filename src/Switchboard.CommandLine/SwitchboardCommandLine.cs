@@ -15,7 +15,7 @@ namespace Switchboard.CommandLine;
 /// <code>
 /// // Program.cs
 /// return await new SwitchboardCommandLine(ChatServer.ConfigureServices, ChatServer.MapEndpoints)
-///     .MapLayerScheme("redis", (switchboard, url) => switchboard.AddRedisChannelLayer(url.ToString()))
+///     .MapLayerScheme("redis", (switchboard, url) => switchboard.AddRedisChannelLayer(url.OriginalString))
 ///     .RunAsync(args);
 /// </code>
 /// </example>
@@ -82,6 +82,15 @@ public sealed class SwitchboardCommandLine
         _layerSchemes[scheme] = addLayer;
         return this;
     }
+
+    /// <summary>Creates the context the command line would hand to the app, with this command line's layer schemes, for
+    /// an app that builds its host itself (tests, a custom host) but wants <c>--layer</c>'s behaviour.</summary>
+    /// <param name="commandName"><see cref="RunServerCommandName"/> or <see cref="RunWorkerCommandName"/>.</param>
+    /// <param name="layer">The layer URL, or <see langword="null"/> for the in-memory layer.</param>
+    /// <param name="workerChannels">The channels a worker serves.</param>
+    /// <returns>The context.</returns>
+    public SwitchboardCommandContext CreateContext(string commandName = RunServerCommandName, Uri? layer = null, IReadOnlyList<string>? workerChannels = null) =>
+        new(commandName, layer, workerChannels ?? [], _layerSchemes);
 
     /// <summary>Parses the arguments and runs the command until it ends (Ctrl+C or SIGTERM for the server and the worker).</summary>
     /// <param name="args">The process's arguments.</param>

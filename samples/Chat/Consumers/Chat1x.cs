@@ -68,7 +68,8 @@ public static class Chat1x
     private static ValueTask ChatMessageAsync(FunctionMessage message, CancellationToken cancellationToken) =>
         message.ReplyChannel.SendAsync(JsonSerializer.Serialize(new ChatFrame((string)message["message"]!), s_json), cancellationToken);
 
-    private static string Group(string room) => $"chat_{room}";
+    // The group name of ChatConsumer, so long room names map to the same group on both routes.
+    private static string Group(string room) => ChannelNames.ToGroupName($"chat_{room}");
 
     private static string? ReadMessage(string text)
     {

@@ -236,5 +236,13 @@ public class CommandLineServerTests
         Assert.True(logger.IsEnabled(LogLevel.Warning));
     }
 
+    [Fact]
+    public void ReferenceApp_CreateAppWithALayerUrl_UsesTheCommandLinesSchemes()
+    {
+        var error = Assert.ThrowsAny<InvalidOperationException>(() => Chat.ChatServer.CreateApp(["--urls", "http://127.0.0.1:0", "--layer", "redis://127.0.0.1:6379"]));
+
+        Assert.Contains("Switchboard.Redis", error.Message, StringComparison.Ordinal);
+    }
+
     private static bool Matches(string line, string pattern) => System.Text.RegularExpressions.Regex.IsMatch(line, pattern);
 }
