@@ -42,12 +42,8 @@ public class CommandLineServerTests
     public async Task ProxyHeaders_FromATrustedProxy_ClientAndSchemeComeFromTheHeaders()
     {
         await using var host = await CommandLineTestHost.StartAsync(s_app, "--port", "0", "--proxy-headers");
-        using var http = host.CreateHttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "whoami/");
-        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
-        request.Headers.Add("X-Forwarded-Proto", "https");
 
-        var answer = await (await http.SendAsync(request)).Content.ReadAsStringAsync();
+        var answer = await WhoAmIAsync(host, ("X-Forwarded-For", "203.0.113.7"), ("X-Forwarded-Proto", "https"));
         using var ws = await host.ConnectAsync("ws/echo/", o =>
         {
             o.SetRequestHeader("X-Forwarded-For", "198.51.100.9");
@@ -63,34 +59,24 @@ public class CommandLineServerTests
     public async Task ProxyHeaders_ForwardedPrefix_BecomesTheRootPath()
     {
         await using var host = await CommandLineTestHost.StartAsync(s_app, "--port", "0", "--proxy-headers");
-        using var http = host.CreateHttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "whoami/");
-        request.Headers.Add("X-Forwarded-Prefix", "/chat");
 
-        Assert.Equal("127.0.0.1 http /chat /whoami/", await (await http.SendAsync(request)).Content.ReadAsStringAsync());
+        Assert.Equal("127.0.0.1 http /chat /whoami/", await WhoAmIAsync(host, ("X-Forwarded-Prefix", "/chat")));
     }
 
     [Fact]
     public async Task ProxyHeaders_FromAProxyNotTrusted_AreIgnored()
     {
         await using var host = await CommandLineTestHost.StartAsync(s_app, "--port", "0", "--proxy-headers", "--trusted-proxy", "10.0.0.0/8");
-        using var http = host.CreateHttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "whoami/");
-        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
-        request.Headers.Add("X-Forwarded-Proto", "https");
 
-        Assert.Equal("127.0.0.1 http  /whoami/", await (await http.SendAsync(request)).Content.ReadAsStringAsync());
+        Assert.Equal("127.0.0.1 http  /whoami/", await WhoAmIAsync(host, ("X-Forwarded-For", "203.0.113.7"), ("X-Forwarded-Proto", "https")));
     }
 
     [Fact]
     public async Task ProxyHeadersOff_HeadersAreIgnored()
     {
         await using var host = await CommandLineTestHost.StartAsync(s_app, "--port", "0");
-        using var http = host.CreateHttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "whoami/");
-        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
 
-        Assert.Equal("127.0.0.1 http  /whoami/", await (await http.SendAsync(request)).Content.ReadAsStringAsync());
+        Assert.Equal("127.0.0.1 http  /whoami/", await WhoAmIAsync(host, ("X-Forwarded-For", "203.0.113.7")));
     }
 
     [Fact]
@@ -242,6 +228,20 @@ public class CommandLineServerTests
         var error = Assert.ThrowsAny<InvalidOperationException>(() => Chat.ChatServer.CreateApp(["--urls", "http://127.0.0.1:0", "--layer", "redis://127.0.0.1:6379"]));
 
         Assert.Contains("Switchboard.Redis", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>GET whoami/ with the headers: the scope's client address, scheme, root path and path as the app saw them.</summary>
+    private static async Task<string> WhoAmIAsync(CommandLineTestHost host, params (string Name, string Value)[] headers)
+    {
+        using var http = host.CreateHttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "whoami/");
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
+
+        using var response = await http.SendAsync(request);
+        return await response.Content.ReadAsStringAsync();
     }
 
     private static bool Matches(string line, string pattern) => System.Text.RegularExpressions.Regex.IsMatch(line, pattern);
