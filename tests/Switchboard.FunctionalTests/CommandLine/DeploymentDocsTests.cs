@@ -7,9 +7,10 @@ using Switchboard.FunctionalTests.Infrastructure;
 
 namespace Switchboard.FunctionalTests.CommandLine;
 
-/// <summary>docs/deployment.md's nginx block, run by a real nginx in front of the reference app on a unix socket under a root path.</summary>
+/// <summary>docs/deployment.md's snippets, checked by the real tools: the nginx block run by a real nginx in front of the
+/// reference app on a unix socket under a root path, the systemd units verified by systemd-analyze.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public partial class NginxDeploymentTests
+public partial class DeploymentDocsTests
 {
     private const string Nginx = "/usr/sbin/nginx";
 
@@ -79,6 +80,15 @@ public partial class NginxDeploymentTests
     /// <summary>The first nginx block of docs/deployment.md.</summary>
     private static string DocumentedBlock()
     {
+        var block = NginxFence().Match(DeploymentPage());
+        Assert.True(block.Success, "docs/deployment.md has no ```nginx block.");
+        Assert.Contains("listen 80;", block.Groups["body"].Value, StringComparison.Ordinal);
+        Assert.Contains("/run/switchboard/chat.sock", block.Groups["body"].Value, StringComparison.Ordinal);
+        return block.Groups["body"].Value;
+    }
+
+    private static string DeploymentPage()
+    {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Switchboard.slnx")))
         {
@@ -86,12 +96,7 @@ public partial class NginxDeploymentTests
         }
 
         Assert.NotNull(root);
-        var markdown = File.ReadAllText(Path.Combine(root.FullName, "docs", "deployment.md"));
-        var block = NginxFence().Match(markdown);
-        Assert.True(block.Success, "docs/deployment.md has no ```nginx block.");
-        Assert.Contains("listen 80;", block.Groups["body"].Value, StringComparison.Ordinal);
-        Assert.Contains("/run/switchboard/chat.sock", block.Groups["body"].Value, StringComparison.Ordinal);
-        return block.Groups["body"].Value;
+        return File.ReadAllText(Path.Combine(root.FullName, "docs", "deployment.md"));
     }
 
     private static string NginxConfig(string dir, string block) => $$"""
