@@ -40,12 +40,12 @@ public abstract partial class ChannelLayerTestsBase
         {
             Capacity = 3,
             ChannelCapacities =
-            [
+            {
                 new ChannelCapacityRule("http.response!*", 2),
                 new ChannelCapacityRule(new Regex(@"^big\."), 5),
                 new ChannelCapacityRule("big.*", 1),
                 new ChannelCapacityRule("q?.[xy]", 4),
-            ],
+            },
         });
 
         await AssertCapacityAsync(layer, "http.response!abc", 2);

@@ -69,6 +69,10 @@ public abstract partial class ChannelLayerTestsBase : IAsyncLifetime
         return layer;
     }
 
+    /// <summary>Disposes a layer the test made itself (not through <see cref="Layer"/>) after the test.</summary>
+    /// <param name="layer">The layer.</param>
+    protected void TrackForDisposal(IChannelLayer layer) => _layers.Add(layer);
+
     /// <summary>Receives the next message on a channel, failing the test when none comes within <see cref="DefaultTimeout"/>.
     /// The receive is cancelled on timeout, so it cannot take a later message.</summary>
     /// <param name="layer">The layer.</param>

@@ -9,7 +9,7 @@ namespace Switchboard.AspNetCore.Internal;
 internal sealed class SwitchboardMetrics
 {
     // One meter for the whole of Switchboard: the name is the core's, so the layer and the server can never drift apart.
-    public const string MeterName = ChannelLayerMetrics.MeterName;
+    public const string MeterName = SwitchboardDiagnostics.MeterName;
 
     private readonly UpDownCounter<long> _activeConnections;
     private readonly Counter<long> _messagesReceived;

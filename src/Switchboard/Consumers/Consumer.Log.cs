@@ -15,7 +15,7 @@ public abstract partial class Consumer
         public static partial void ErrorHandlerFailed(ILogger logger, string consumer, Exception exception);
 
         [LoggerMessage(EventId = 102, Level = LogLevel.Error, EventName = "StopHandlerFailed",
-            Message = "{Consumer} failed while stopping (OnStoppedAsync / disconnect logic).")]
+            Message = "{Consumer} failed while ending (OnStopRequestedAsync, or OnStoppedAsync and the disconnect hook).")]
         public static partial void StopHandlerFailed(ILogger logger, string consumer, Exception exception);
 
         [LoggerMessage(EventId = 103, Level = LogLevel.Error, EventName = "LayerReceiveFailed",
@@ -25,6 +25,14 @@ public abstract partial class Consumer
         [LoggerMessage(EventId = 104, Level = LogLevel.Warning, EventName = "GroupDiscardFailed",
             Message = "Could not remove {Channel} from group {Group}; the membership will expire.")]
         public static partial void GroupDiscardFailed(ILogger logger, string group, string channel, Exception exception);
+
+        [LoggerMessage(EventId = 106, Level = LogLevel.Debug, EventName = "HandlerCanceled",
+            Message = "{Consumer} stopped handling '{EventType}': the connection closed.")]
+        public static partial void HandlerCanceled(ILogger logger, string consumer, string eventType);
+
+        [LoggerMessage(EventId = 107, Level = LogLevel.Information, EventName = "ConsumerMessagesDropped",
+            Message = "{Consumer} missed {Count} channel-layer messages (reason: {Reason}); it stops so that its client can resync.")]
+        public static partial void MessagesDropped(ILogger logger, string consumer, long count, string reason);
 
         [LoggerMessage(EventId = 105, Level = LogLevel.Debug, EventName = "EventAfterStop",
             Message = "Dropped a '{EventType}' event that arrived after the consumer stopped.")]

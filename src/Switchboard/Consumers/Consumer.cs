@@ -11,8 +11,14 @@ namespace Switchboard;
 /// </summary>
 /// <remarks>
 /// <para>Events from the client and messages from the channel layer are handled by one instance, never concurrently:
-/// a handler runs to completion before the next event starts. A handler that throws is logged and ends the consumer
-/// through <see cref="OnErrorAsync"/>; its group memberships are removed and <see cref="OnStoppedAsync"/> always runs.</para>
+/// a handler runs to completion before the next event starts.</para>
+/// <para><b>One end sequence.</b> However the consumer ends (the client closes, the server closes or shuts down,
+/// <see cref="Stop"/>, a handler throws, messages for it were dropped, the layer fails), the base class runs the same
+/// steps, each exactly once, in this order: (1) it stops taking layer messages; (2) <see cref="OnStopRequestedAsync"/>
+/// ends the exchange if it is still open (a WebSocket consumer closes the socket, an HTTP consumer completes its
+/// response); (3) it leaves every group it joined (declared or joined by <see cref="GroupAddAsync"/>), once each;
+/// (4) <see cref="OnStoppedAsync"/> runs, where protocol consumers call the user's disconnect hook, with the channel
+/// layer still usable. An exception in a step is logged and the next step still runs.</para>
 /// <para>Use <see cref="AsApplication{TConsumer}"/> to put a consumer in a router (Channels' <c>as_asgi()</c>).</para>
 /// </remarks>
 public abstract partial class Consumer
@@ -120,6 +126,12 @@ public abstract partial class Consumer
     {
         if (message is LayerMessage layerMessage)
         {
+            if (layerMessage.Type == DroppedMessages.Type)
+            {
+                return OnMessagesDroppedAsync(
+                    layerMessage.GetInt64(DroppedMessages.CountKey), layerMessage.GetString(DroppedMessages.ReasonKey), cancellationToken);
+            }
+
             _handlers ??= MessageHandlerTable.For(GetType());
             var handler = _handlers.Find(layerMessage.Type) ?? throw _handlers.MissingHandler(layerMessage.Type);
             return handler(this, layerMessage, cancellationToken);
@@ -143,17 +155,35 @@ public abstract partial class Consumer
     }
 
     /// <summary>
-    /// Called once, under the gate, right after the handler that stopped the consumer (<see cref="Stop"/>, an error, a
-    /// disconnect) returns, while the consumer may still be waiting for its client. Protocol consumers end the exchange
-    /// here so that the server's last event follows: a WebSocket consumer closes the socket, an HTTP consumer completes
-    /// its response. The default does nothing.
+    /// Called when the channel layer dropped messages meant for this consumer (Switchboard's rule that loss is never
+    /// silent: its inbox was over <see cref="ChannelLayerOptions.SpecificChannelMaxBytes"/>, or messages expired unread),
+    /// in order, at the point of the stream where they were lost. The default logs and stops the consumer;
+    /// <see cref="WebSocketConsumer"/> closes the socket with 1008 so that the client reconnects and resyncs. Override it
+    /// to recover instead (for example, reload state and carry on).
+    /// </summary>
+    /// <param name="count">How many messages were lost at this point.</param>
+    /// <param name="reason">Why the first was lost: <see cref="DroppedMessages.Budget"/> or <see cref="DroppedMessages.Expired"/>.</param>
+    /// <param name="cancellationToken">Fires when the connection goes away.</param>
+    /// <returns>A task that completes when the loss is handled.</returns>
+    protected virtual ValueTask OnMessagesDroppedAsync(long count, string reason, CancellationToken cancellationToken)
+    {
+        Log.MessagesDropped(Logger, GetType().Name, count, reason);
+        Stop();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Step 2 of the end sequence: called once, under the gate, right after the handler that stopped the consumer
+    /// (<see cref="Stop"/>, an error, a disconnect) returns, or when the consumer ends otherwise. Protocol consumers end
+    /// the exchange here so that the server's last event follows: a WebSocket consumer closes the socket, an HTTP
+    /// consumer completes its response. The default does nothing.
     /// </summary>
     /// <returns>A task that completes when the exchange is ending.</returns>
     protected virtual ValueTask OnStopRequestedAsync() => ValueTask.CompletedTask;
 
     /// <summary>
-    /// Called once when the consumer ends, however it ends (a disconnect, <see cref="Stop"/>, an error), before its group
-    /// memberships are removed. Always runs; an exception here is logged.
+    /// Step 4 of the end sequence: called once when the consumer ends, however it ends, after it has left its groups.
+    /// Protocol consumers call the user's disconnect hook here. Always runs; an exception here is logged.
     /// </summary>
     /// <returns>A task that completes when clean-up is done.</returns>
     protected virtual ValueTask OnStoppedAsync() => ValueTask.CompletedTask;
@@ -203,8 +233,7 @@ public abstract partial class Consumer
         }
         finally
         {
-            await StopListeningAsync(listening).ConfigureAwait(false);
-            await CleanUpAsync().ConfigureAwait(false);
+            await EndAsync(listening).ConfigureAwait(false);
         }
     }
 
@@ -228,6 +257,12 @@ public abstract partial class Consumer
             }
 
             await DispatchAsync(message, Scope.ConnectionClosed).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (Scope.ConnectionClosed.IsCancellationRequested)
+        {
+            // The client went away while the handler waited on the connection's token: an ordinary end, not a failure.
+            Log.HandlerCanceled(Logger, GetType().Name, message.Type);
+            Stop();
         }
         catch (Exception ex)
         {
@@ -320,21 +355,34 @@ public abstract partial class Consumer
         }
     }
 
-    private async ValueTask StopListeningAsync(Task? listening)
-    {
-        if (_layerListening is null || listening is null)
-        {
-            return;
-        }
-
-        await _layerListening.CancelAsync().ConfigureAwait(false);
-        await listening.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _layerListening.Dispose();
-    }
-
-    private async ValueTask CleanUpAsync()
+    /// <summary>The end sequence (see the class remarks): each step once, whatever ended the consumer.</summary>
+    private async ValueTask EndAsync(Task? listening)
     {
         _stopped = true;
+
+        // 1. No more layer messages: the listening loop ends before anything is torn down.
+        if (_layerListening is not null && listening is not null)
+        {
+            await _layerListening.CancelAsync().ConfigureAwait(false);
+            await listening.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _layerListening.Dispose();
+        }
+
+        // 2. End the exchange if the consumer ended with it still open.
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await EndExchangeIfStoppedAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        // 3. Leave every group joined, declared or not.
+        await LeaveGroupsAsync().ConfigureAwait(false);
+
+        // 4. The disconnect hook, with the layer still usable.
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -348,7 +396,10 @@ public abstract partial class Consumer
         {
             _gate.Release();
         }
+    }
 
+    private async ValueTask LeaveGroupsAsync()
+    {
         if (ChannelLayer is null || ChannelName is null || _groups.Count == 0)
         {
             return;

@@ -9,7 +9,8 @@ namespace Switchboard;
 /// <see cref="SendHeadersAsync"/> and <see cref="SendBodyAsync"/> (long-poll, server-sent events).
 /// </summary>
 /// <remarks>
-/// The consumer ends when the response is complete or the client goes away, then <see cref="OnDisconnectAsync"/> runs.
+/// The consumer ends when the response is complete or the client goes away; then the base class's end sequence runs
+/// once: a response left open is completed, every group joined is left, and <see cref="OnDisconnectAsync"/> runs.
 /// A response left open (<c>moreBody: true</c>) keeps the consumer alive, so layer-message handlers can finish it.
 /// A handler that throws before the response started answers 500 and logs the exception.
 /// </remarks>
@@ -18,7 +19,6 @@ public abstract class HttpConsumer : Consumer
     private ArrayBufferWriter<byte>? _body;
     private bool _responseStarted;
     private bool _responseComplete;
-    private bool _disconnectHandled;
 
     /// <summary>Called once the whole request body has arrived (Channels' <c>handle(body)</c>).</summary>
     /// <param name="body">The request body.</param>
@@ -26,7 +26,8 @@ public abstract class HttpConsumer : Consumer
     /// <returns>A task that completes when the request is handled.</returns>
     protected abstract ValueTask HandleAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken);
 
-    /// <summary>Called once when the response is complete or the client went away (Channels' <c>disconnect()</c>).</summary>
+    /// <summary>Called once when the response is complete or the client went away (Channels' <c>disconnect()</c>), after
+    /// every group the consumer joined is left; the channel layer is still usable.</summary>
     /// <param name="cancellationToken">Not cancelled by the disconnect itself.</param>
     /// <returns>A task that completes when clean-up is done.</returns>
     protected virtual ValueTask OnDisconnectAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
@@ -97,7 +98,7 @@ public abstract class HttpConsumer : Consumer
     protected override ValueTask DispatchAsync(ApplicationEvent message, CancellationToken cancellationToken) => message switch
     {
         HttpRequestEvent request => RequestAsync(request, cancellationToken),
-        HttpDisconnectEvent => DisconnectAsync(),
+        HttpDisconnectEvent => Disconnect(),
         _ => base.DispatchAsync(message, cancellationToken),
     };
 
@@ -119,9 +120,9 @@ public abstract class HttpConsumer : Consumer
     protected override ValueTask OnStopRequestedAsync() =>
         _responseStarted && !_responseComplete ? SendBodyAsync(ReadOnlyMemory<byte>.Empty) : ValueTask.CompletedTask;
 
-    /// <summary>Runs <see cref="OnDisconnectAsync"/> once.</summary>
+    /// <summary>Calls <see cref="OnDisconnectAsync"/>; the end sequence runs this once, after the groups are left.</summary>
     /// <returns>A task that completes when clean-up is done.</returns>
-    protected override ValueTask OnStoppedAsync() => DisconnectAsync();
+    protected override ValueTask OnStoppedAsync() => OnDisconnectAsync(CancellationToken.None);
 
     private async ValueTask RequestAsync(HttpRequestEvent request, CancellationToken cancellationToken)
     {
@@ -137,15 +138,11 @@ public abstract class HttpConsumer : Consumer
         }
     }
 
-    private async ValueTask DisconnectAsync()
+    private ValueTask Disconnect()
     {
+        // The client is gone: there is no response left to complete.
+        _responseComplete = true;
         Stop();
-        if (_disconnectHandled)
-        {
-            return;
-        }
-
-        _disconnectHandled = true;
-        await OnDisconnectAsync(CancellationToken.None).ConfigureAwait(false);
+        return ValueTask.CompletedTask;
     }
 }

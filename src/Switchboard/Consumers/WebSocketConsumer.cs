@@ -6,17 +6,21 @@ namespace Switchboard;
 /// <see cref="OnDisconnectAsync"/>; add layer-message handlers such as <c>Task ChatMessageAsync(LayerMessage message)</c>.
 /// </summary>
 /// <remarks>
-/// The groups in <see cref="Groups"/> are joined before <see cref="OnConnectAsync"/> runs and left when the socket
-/// closes. A handler that throws closes the socket with 1011 at once (or refuses the handshake with HTTP 500), and the
-/// disconnect logic (<see cref="OnDisconnectAsync"/>, leaving groups) still runs, exactly once.
+/// The groups in <see cref="Groups"/> are joined before <see cref="OnConnectAsync"/> runs. However the connection ends
+/// (the client closes or vanishes, <see cref="CloseAsync"/>, <see cref="Consumer.Stop"/>, a handler error, dropped
+/// messages, shutdown), the base class's end sequence runs once: the socket is closed if still open, every group the
+/// consumer joined is left, then <see cref="OnDisconnectAsync"/> runs, exactly once. A handler that throws closes the
+/// socket with 1011 at once (or refuses the handshake with HTTP 500); messages dropped for a consumer that could not
+/// keep up close it with 1008 (<see cref="OnMessagesDroppedAsync"/>).
 /// </remarks>
 public abstract class WebSocketConsumer : Consumer
 {
+    /// <summary>The close reason sent when messages for the consumer were dropped (<see cref="OnMessagesDroppedAsync"/>).</summary>
+    public const string MessagesDroppedCloseReason = "Messages were dropped; reconnect to resync";
+
     private bool _accepted;
     private bool _closed;
-    private bool _disconnectHandled;
     private int _closeCode = WebSocketCloseCode.AbnormalClosure;
-    private string[] _declaredGroups = [];
 
     /// <summary>Gets the groups this consumer joins on connect and leaves on disconnect (Channels' <c>groups</c> attribute).
     /// Read once, when the connection opens, so it may depend on <see cref="Consumer.Scope"/> (for example a room from the route).</summary>
@@ -52,9 +56,11 @@ public abstract class WebSocketConsumer : Consumer
     /// <returns>A task that completes when the message is handled.</returns>
     protected virtual ValueTask OnBinaryAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
-    /// <summary>Called once when the connection is gone (Channels' <c>disconnect(code)</c>), after the groups in
-    /// <see cref="Groups"/> are left; also after an error or <see cref="Consumer.Stop"/>. The channel layer is still usable.</summary>
-    /// <param name="closeCode">The close code: the client's, 1011 after a handler error, or 1006 when the connection dropped.</param>
+    /// <summary>Called once when the connection is gone (Channels' <c>disconnect(code)</c>), however it ended, after
+    /// every group the consumer joined (<see cref="Groups"/> and <see cref="Consumer.GroupAddAsync"/>) is left. The
+    /// channel layer is still usable, for example to tell a room that someone left.</summary>
+    /// <param name="closeCode">The close code: the client's, the one the consumer closed with (1011 after a handler error,
+    /// 1008 after dropped messages), or 1006 when the connection dropped.</param>
     /// <param name="cancellationToken">Not cancelled by the disconnect itself.</param>
     /// <returns>A task that completes when clean-up is done.</returns>
     protected virtual ValueTask OnDisconnectAsync(int closeCode, CancellationToken cancellationToken) => ValueTask.CompletedTask;
@@ -126,23 +132,31 @@ public abstract class WebSocketConsumer : Consumer
         await CloseAsync(WebSocketCloseCode.InternalServerError).ConfigureAwait(false);
     }
 
+    /// <summary>Closes the socket with 1008 and a reason (<see cref="MessagesDroppedCloseReason"/>), so that the client
+    /// knows it missed messages and reconnects to resync; the consumer stops.</summary>
+    /// <param name="count">How many messages were lost.</param>
+    /// <param name="reason">Why.</param>
+    /// <param name="cancellationToken">Fires when the connection goes away.</param>
+    /// <returns>A task that completes when the close is sent.</returns>
+    protected override async ValueTask OnMessagesDroppedAsync(long count, string reason, CancellationToken cancellationToken)
+    {
+        await base.OnMessagesDroppedAsync(count, reason, cancellationToken).ConfigureAwait(false);
+        await CloseAsync(WebSocketCloseCode.PolicyViolation, MessagesDroppedCloseReason, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Closes the socket when the consumer stopped itself with it open (before accept: refuses the handshake), so
     /// that the client is not left waiting and the disconnect follows.</summary>
     /// <returns>A task that completes when the close is sent.</returns>
     protected override ValueTask OnStopRequestedAsync() => _closed ? ValueTask.CompletedTask : CloseAsync();
 
-    /// <summary>Runs the disconnect logic if the socket did not report a disconnect (the consumer stopped itself or failed).</summary>
-    /// <returns>A task that completes when clean-up is done.</returns>
-    protected override async ValueTask OnStoppedAsync()
-    {
-        await OnStopRequestedAsync().ConfigureAwait(false);
-        await RunDisconnectLogicAsync(_closeCode).ConfigureAwait(false);
-    }
+    /// <summary>Calls <see cref="OnDisconnectAsync"/> with the close code; the end sequence runs this once, after the
+    /// groups are left.</summary>
+    /// <returns>A task that completes when the disconnect hook is done.</returns>
+    protected override ValueTask OnStoppedAsync() => OnDisconnectAsync(_closeCode, CancellationToken.None);
 
     private async ValueTask ConnectAsync(CancellationToken cancellationToken)
     {
-        _declaredGroups = [.. Groups];
-        foreach (var group in _declaredGroups)
+        foreach (var group in Groups)
         {
             await GroupAddAsync(group, cancellationToken).ConfigureAwait(false);
         }
@@ -150,32 +164,11 @@ public abstract class WebSocketConsumer : Consumer
         await OnConnectAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask DisconnectAsync(int code)
+    private ValueTask DisconnectAsync(int code)
     {
         _closed = true;
+        _closeCode = code;
         Stop();
-        await RunDisconnectLogicAsync(code).ConfigureAwait(false);
-    }
-
-    private async ValueTask RunDisconnectLogicAsync(int code)
-    {
-        if (_disconnectHandled)
-        {
-            return;
-        }
-
-        _disconnectHandled = true;
-        try
-        {
-            foreach (var group in _declaredGroups)
-            {
-                await GroupDiscardAsync(group, CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            // Even when the layer failed to drop a membership (it will expire), the consumer's own clean-up runs.
-            await OnDisconnectAsync(code, CancellationToken.None).ConfigureAwait(false);
-        }
+        return ValueTask.CompletedTask;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Switchboard;
 
@@ -9,50 +10,50 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers the <see cref="InMemoryChannelLayer"/>.</summary>
 public static class InMemoryChannelLayerSwitchboardBuilderExtensions
 {
-    /// <summary>The alias of the default channel layer (Channels' <c>CHANNEL_LAYERS["default"]</c>): the
-    /// <see cref="IChannelLayer"/> is also registered as a keyed service under this key.</summary>
-    public const string DefaultLayerAlias = "default";
-
     /// <summary>
-    /// Makes the <see cref="InMemoryChannelLayer"/> the <see cref="IChannelLayer"/>, replacing any other layer, and
-    /// configures it. <c>AddSwitchboard()</c> already registers it with default settings when no other layer is
-    /// registered; call this to change its settings, or bind them with
+    /// Makes the <see cref="InMemoryChannelLayer"/> the layer of an alias and configures it. <c>AddSwitchboard()</c>
+    /// already registers it as the default layer with default settings when no other layer is registered; call this to
+    /// change its settings, to replace another default layer, or to add a second in-memory layer under another alias.
+    /// The default alias's settings also bind with
     /// <c>services.Configure&lt;InMemoryChannelLayerOptions&gt;(configuration.GetSection("ChannelLayer"))</c>.
     /// </summary>
     /// <param name="builder">The Switchboard builder.</param>
-    /// <param name="configure">Changes the settings (expiry, group expiry, capacity, per-channel capacities).</param>
+    /// <param name="configure">Changes the settings (expiry, group expiry, capacity, per-channel capacities, budget).</param>
+    /// <param name="alias">The layer's alias; default <see cref="ChannelLayerSwitchboardBuilderExtensions.DefaultLayerAlias"/>.</param>
     /// <returns>The builder, to chain more calls.</returns>
     /// <remarks>The settings are validated when the host starts: a setting that is not positive fails the start with an
     /// <see cref="OptionsValidationException"/> that names it.</remarks>
-    public static ISwitchboardBuilder AddInMemoryChannelLayer(this ISwitchboardBuilder builder, Action<InMemoryChannelLayerOptions>? configure = null)
+    public static ISwitchboardBuilder AddInMemoryChannelLayer(
+        this ISwitchboardBuilder builder,
+        Action<InMemoryChannelLayerOptions>? configure = null,
+        string alias = ChannelLayerSwitchboardBuilderExtensions.DefaultLayerAlias)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        TryAddInMemoryChannelLayer(builder.Services);
-        if (configure is not null)
+        if (alias != ChannelLayerSwitchboardBuilderExtensions.DefaultLayerAlias)
         {
-            builder.Services.Configure(configure);
+            return builder.AddChannelLayer<InMemoryChannelLayer, InMemoryChannelLayerOptions>(Create, configure, alias);
         }
 
-        builder.Services.Replace(ServiceDescriptor.Singleton<IChannelLayer>(static sp => sp.GetRequiredService<InMemoryChannelLayer>()));
-        return builder;
+        // The default alias keeps one InMemoryChannelLayer singleton, resolvable by its own type too.
+        TryAddInMemoryChannelLayer(builder.Services);
+        return builder.AddChannelLayer<InMemoryChannelLayer, InMemoryChannelLayerOptions>(
+            static (sp, _) => sp.GetRequiredService<InMemoryChannelLayer>(), configure);
     }
 
     /// <summary>Registers the in-memory layer and makes it the <see cref="IChannelLayer"/> unless one is registered
     /// already; also registers the <c>"default"</c> keyed layer. Called by <c>AddSwitchboard()</c>.</summary>
     internal static void TryAddInMemoryChannelLayer(IServiceCollection services)
     {
-        services.AddOptions<InMemoryChannelLayerOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InMemoryChannelLayerOptions>, InMemoryChannelLayerOptionsValidator>());
-
-        // A factory, so the container does not have to choose between the layer's constructors.
-        services.TryAddSingleton(static sp => new InMemoryChannelLayer(
-            sp.GetRequiredService<IOptions<InMemoryChannelLayerOptions>>(),
-            sp.GetService<TimeProvider>() ?? TimeProvider.System,
-            sp.GetService<ILogger<InMemoryChannelLayer>>() ?? Logging.Abstractions.NullLogger<InMemoryChannelLayer>.Instance,
-            sp.GetService<IMeterFactory>()));
+        ChannelLayerSwitchboardBuilderExtensions.AddLayerOptions<InMemoryChannelLayerOptions>(services, Options.Options.DefaultName);
+        services.TryAddSingleton(static sp => Create(sp, sp.GetRequiredService<IOptions<InMemoryChannelLayerOptions>>().Value));
         services.TryAddSingleton<IChannelLayer>(static sp => sp.GetRequiredService<InMemoryChannelLayer>());
-
-        // The alias resolves to whatever IChannelLayer is registered last, so it follows a layer added later.
-        services.TryAddKeyedSingleton<IChannelLayer>(DefaultLayerAlias, static (sp, _) => sp.GetRequiredService<IChannelLayer>());
+        ChannelLayerSwitchboardBuilderExtensions.AddDefaultAlias(services);
     }
+
+    // A factory, so the container does not have to choose between the layer's constructors.
+    private static InMemoryChannelLayer Create(IServiceProvider services, InMemoryChannelLayerOptions options) => new(
+        options,
+        services.GetService<TimeProvider>() ?? TimeProvider.System,
+        services.GetService<ILogger<InMemoryChannelLayer>>() ?? NullLogger<InMemoryChannelLayer>.Instance,
+        services.GetService<IMeterFactory>());
 }

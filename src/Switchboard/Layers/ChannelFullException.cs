@@ -13,9 +13,31 @@ public sealed class ChannelFullException : Exception
         Capacity = capacity;
     }
 
+    private ChannelFullException(string channel, int capacity, long maxBytes, string message)
+        : base(message)
+    {
+        Channel = channel;
+        Capacity = capacity;
+        MaxBytes = maxBytes;
+    }
+
     /// <summary>Gets the full channel's name.</summary>
     public string Channel { get; }
 
-    /// <summary>Gets the channel's capacity.</summary>
+    /// <summary>Gets the channel's capacity (its count limit; <see cref="int.MaxValue"/> for a process-specific channel
+    /// that has no count limit).</summary>
     public int Capacity { get; }
+
+    /// <summary>Gets the byte budget of a process-specific channel (<see cref="ChannelLayerOptions.SpecificChannelMaxBytes"/>),
+    /// or 0 for a named channel.</summary>
+    public long MaxBytes { get; }
+
+    /// <summary>Creates the exception for a process-specific channel over its byte budget (or a count rule).</summary>
+    internal static ChannelFullException ForSpecificChannel(string channel, int capacity, long maxBytes) => new(
+        channel,
+        capacity,
+        maxBytes,
+        $"Channel '{channel}' is full: it holds its budget of {maxBytes} bytes of unread messages" +
+        (capacity == int.MaxValue ? "" : $" or its capacity of {capacity} messages") +
+        ". Its consumer is not keeping up or is gone; retry later, raise ChannelLayerOptions.SpecificChannelMaxBytes, or drop the message.");
 }

@@ -3,13 +3,13 @@ using System.Diagnostics.Metrics;
 namespace Switchboard;
 
 /// <summary>
-/// The channel-layer instruments, on the meter <c>Switchboard</c>. Adding to a counter nobody listens to costs a field
+/// The channel-layer instruments, on the meter <c>Switchboard</c>, shared by every layer. Adding to a counter nobody listens to costs a field
 /// check, so the layers count on their hot paths.
 /// </summary>
 internal sealed class ChannelLayerMetrics : IDisposable
 {
-    /// <summary>The meter name every Switchboard instrument is published under.</summary>
-    public const string MeterName = "Switchboard";
+    /// <summary>The <c>reason</c> of a group-send delivery skipped because a named channel held its capacity.</summary>
+    public const string CapacityReason = "capacity";
 
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
@@ -19,24 +19,30 @@ internal sealed class ChannelLayerMetrics : IDisposable
     public ChannelLayerMetrics(IMeterFactory? meterFactory)
     {
         _ownsMeter = meterFactory is null;
-        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _meter = meterFactory?.Create(SwitchboardDiagnostics.MeterName) ?? new Meter(SwitchboardDiagnostics.MeterName);
         MessagesSent = _meter.CreateCounter<long>(
             "switchboard.layer.messages.sent", "{message}", "Messages stored on a channel or handed to a waiting reader, by send and by group send (once per member).");
         MessagesReceived = _meter.CreateCounter<long>(
             "switchboard.layer.messages.received", "{message}", "Messages taken by a receive.");
-        MessagesExpired = _meter.CreateCounter<long>(
-            "switchboard.layer.messages.expired", "{message}", "Messages that expired unread and were discarded.");
-        GroupSendDropped = _meter.CreateCounter<long>(
-            "switchboard.layer.group_send.dropped", "{message}", "Group-send deliveries dropped because the member's channel was full.");
+        MessagesDropped = _meter.CreateCounter<long>(
+            "switchboard.layer.messages.dropped", "{message}",
+            "Messages a layer could not keep, by reason: capacity (a group send skipped a full named channel), budget (a process-specific channel over its byte budget), expired (unread for the expiry).");
     }
 
     public Counter<long> MessagesSent { get; }
 
     public Counter<long> MessagesReceived { get; }
 
-    public Counter<long> MessagesExpired { get; }
+    public Counter<long> MessagesDropped { get; }
 
-    public Counter<long> GroupSendDropped { get; }
+    /// <summary>Counts dropped messages under a reason; nothing when <paramref name="count"/> is 0.</summary>
+    public void Dropped(long count, string reason)
+    {
+        if (count > 0)
+        {
+            MessagesDropped.Add(count, new KeyValuePair<string, object?>("reason", reason));
+        }
+    }
 
     public void Dispose()
     {

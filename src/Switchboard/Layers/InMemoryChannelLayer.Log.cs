@@ -7,11 +7,11 @@ public sealed partial class InMemoryChannelLayer
     private static partial class Log
     {
         [LoggerMessage(EventId = 1, Level = LogLevel.Warning, EventName = "GroupSendDropped",
-            Message = "Group send of a '{MessageType}' message to group '{Group}' skipped {Dropped} of {Members} members because their channels are full (for example '{Channel}'); their readers are slow or gone. Further drops within {Interval} are logged at Debug.")]
+            Message = "Group send of a '{MessageType}' message to group '{Group}' dropped it for {Dropped} of {Members} members because their channels are full (for example '{Channel}'); their readers are slow or gone, and consumers among them are told. Further drops within {Interval} are logged at Debug.")]
         public static partial void GroupSendDroppedWarning(ILogger logger, string group, string messageType, int dropped, int members, string channel, TimeSpan interval);
 
         [LoggerMessage(EventId = 2, Level = LogLevel.Debug, EventName = "GroupSendDroppedRepeated",
-            Message = "Group send of a '{MessageType}' message to group '{Group}' skipped {Dropped} of {Members} members because their channels are full (for example '{Channel}').")]
+            Message = "Group send of a '{MessageType}' message to group '{Group}' dropped it for {Dropped} of {Members} members because their channels are full (for example '{Channel}').")]
         public static partial void GroupSendDropped(ILogger logger, string group, string messageType, int dropped, int members, string channel);
 
         [LoggerMessage(EventId = 3, Level = LogLevel.Debug, EventName = "MessagesExpired",

@@ -15,17 +15,20 @@ namespace Switchboard;
 /// <remarks>
 /// <para>Semantics (<see cref="IChannelLayer"/>): FIFO per channel; each message goes to exactly one reader; a sent
 /// message becomes read-only and the same instance reaches every reader (group send does not copy it per member);
-/// unread messages expire after <see cref="InMemoryChannelLayerOptions.Expiry"/> and are never delivered; a channel
+/// unread messages expire after <see cref="ChannelLayerOptions.Expiry"/> and are never delivered; a channel
 /// whose message expired unread leaves every group, because its reader is presumed dead; expired messages do not count
-/// against the capacity; group memberships expire <see cref="InMemoryChannelLayerOptions.GroupExpiry"/> after the last
+/// against the capacity; group memberships expire <see cref="ChannelLayerOptions.GroupExpiry"/> after the last
 /// add. Process-specific names (<c>specific.abc!def</c>) are ordinary channels here and can be received on directly.</para>
 /// <para>Concurrency: every channel has its own lock (no global lock); a send to a waiting receive hands the message
 /// over directly; group send walks an immutable member snapshot without locking. A sweep every
-/// <see cref="InMemoryChannelLayerOptions.Expiry"/> (at most an hour), on the injected <see cref="TimeProvider"/>, purges expired
+/// <see cref="ChannelLayerOptions.Expiry"/> (at most an hour), on the injected <see cref="TimeProvider"/>, purges expired
 /// messages, drops idle channels and expired memberships, so abandoned channels do not hold memory.</para>
+/// <para>Bounds (<see cref="ChannelLayerOptions"/>): a named channel holds at most its capacity of messages; a
+/// process-specific channel (a consumer's inbox) is bounded by bytes, and where it loses messages (a group send over
+/// its budget, or expiry) its reader gets a <see cref="DroppedMessages"/> marker in their place.</para>
 /// <para>Metrics on the meter <c>Switchboard</c>: <c>switchboard.layer.messages.sent</c>,
-/// <c>switchboard.layer.messages.received</c>, <c>switchboard.layer.messages.expired</c> and
-/// <c>switchboard.layer.group_send.dropped</c>.</para>
+/// <c>switchboard.layer.messages.received</c> and <c>switchboard.layer.messages.dropped</c> (tag <c>reason</c>:
+/// <c>capacity</c>, <c>budget</c> or <c>expired</c>).</para>
 /// </remarks>
 public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
 {
@@ -38,7 +41,12 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
     private static readonly TimeSpan s_maxSweepInterval = TimeSpan.FromHours(1);
 
     private static readonly Func<string, InMemoryChannelLayer, InMemoryChannelQueue> s_createQueue =
-        static (name, layer) => new InMemoryChannelQueue(name, layer.GetCapacity(name), layer._channels);
+        static (name, layer) => new InMemoryChannelQueue(
+            name,
+            layer._options.GetCapacity(name),
+            ChannelNames.IsProcessSpecific(name) ? layer._options.SpecificChannelMaxBytes : null,
+            layer._expiryTicks,
+            layer._channels);
 
     private static readonly Func<string, InMemoryChannelLayer, InMemoryGroup> s_createGroup =
         static (name, layer) => new InMemoryGroup(name, layer._groups);
@@ -48,8 +56,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly ChannelLayerMetrics _metrics;
-    private readonly ChannelCapacityRule[] _capacityRules;
-    private readonly int _capacity;
+    private readonly InMemoryChannelLayerOptions _options = new();
     private readonly TimeSpan _expiry;
 
     // Durations in TimeProvider timestamp units: the layer compares monotonic timestamps, never wall-clock times.
@@ -70,7 +77,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
     /// <param name="options">The settings; read once.</param>
     /// <param name="timeProvider">The clock for expiry and the sweep.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is invalid (not positive, or a bad capacity rule).</exception>
-    public InMemoryChannelLayer(InMemoryChannelLayerOptions options, TimeProvider timeProvider)
+    public InMemoryChannelLayer(ChannelLayerOptions options, TimeProvider timeProvider)
         : this(options, timeProvider, NullLogger<InMemoryChannelLayer>.Instance, meterFactory: null)
     {
     }
@@ -90,7 +97,13 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
     {
     }
 
-    private InMemoryChannelLayer(InMemoryChannelLayerOptions options, TimeProvider timeProvider, ILogger logger, IMeterFactory? meterFactory)
+    /// <summary>Creates a layer from any layer's shared settings, with logging and metrics.</summary>
+    /// <param name="options">The settings; read once (copied).</param>
+    /// <param name="timeProvider">The clock for expiry and the sweep.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="meterFactory">Creates the <c>Switchboard</c> meter; without one the layer creates its own.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is invalid (not positive, or a bad capacity rule).</exception>
+    public InMemoryChannelLayer(ChannelLayerOptions options, TimeProvider timeProvider, ILogger logger, IMeterFactory? meterFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -98,13 +111,12 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
         var errors = options.Validate();
         if (errors.Count > 0)
         {
-            throw new OptionsValidationException(Options.DefaultName, typeof(InMemoryChannelLayerOptions), errors);
+            throw new OptionsValidationException(Options.DefaultName, options.GetType(), errors);
         }
 
         _timeProvider = timeProvider;
         _logger = logger;
-        _capacity = options.Capacity;
-        _capacityRules = [.. options.ChannelCapacities];
+        options.CopyTo(_options);
         _expiry = options.Expiry;
         _expiryTicks = ToTimestampTicks(options.Expiry, timeProvider);
         _groupExpiryTicks = ToTimestampTicks(options.GroupExpiry, timeProvider);
@@ -134,9 +146,11 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
 
         message.MakeReadOnly();
         var now = _timeProvider.GetTimestamp();
-        if (Write(channel, message, now, now + _expiryTicks, out var capacity) == InMemoryChannelQueue.WriteResult.Full)
+        if (Write(channel, message, now, now + _expiryTicks, dropWhenFull: false, out var queue) == InMemoryChannelQueue.WriteResult.Full)
         {
-            return ValueTask.FromException(new ChannelFullException(channel, capacity));
+            return ValueTask.FromException(queue.MaxBytes is { } maxBytes
+                ? ChannelFullException.ForSpecificChannel(channel, queue.Capacity, maxBytes)
+                : new ChannelFullException(channel, queue.Capacity));
         }
 
         _metrics.MessagesSent.Add(1);
@@ -261,8 +275,10 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
 
     /// <inheritdoc />
     /// <remarks>Costs O(members) and allocates nothing per member. Members whose membership expired are skipped and
-    /// removed. A member whose channel is full misses the message: the drop is counted
-    /// (<c>switchboard.layer.group_send.dropped</c>) and logged, at Warning at most once per expiry interval and at Debug
+    /// removed. A member whose channel is full misses the message: a named channel at its capacity (reason
+    /// <c>capacity</c>), or a process-specific channel over its byte budget (reason <c>budget</c>), whose reader then
+    /// finds a <see cref="DroppedMessages"/> marker in its place. Every drop is counted
+    /// (<c>switchboard.layer.messages.dropped</c>) and logged, at Warning at most once per expiry interval and at Debug
     /// otherwise, so a dead reader cannot flood the log.</remarks>
     public ValueTask GroupSendAsync(string group, LayerMessage message, CancellationToken cancellationToken = default)
     {
@@ -284,7 +300,8 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
         var expiresAt = now + _expiryTicks;
         var members = target.Members;
         var sent = 0;
-        var dropped = 0;
+        var full = 0;
+        var overBudget = 0;
         var hasExpiredMembers = false;
         string? firstDropped = null;
         for (var i = 0; i < members.Count; i++)
@@ -301,14 +318,19 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
                 continue;
             }
 
-            if (Write(member.Channel, message, now, expiresAt, out _) == InMemoryChannelQueue.WriteResult.Full)
+            switch (Write(member.Channel, message, now, expiresAt, dropWhenFull: true, out _))
             {
-                dropped++;
-                firstDropped ??= member.Channel;
-            }
-            else
-            {
-                sent++;
+                case InMemoryChannelQueue.WriteResult.Full:
+                    full++;
+                    firstDropped ??= member.Channel;
+                    break;
+                case InMemoryChannelQueue.WriteResult.Dropped:
+                    overBudget++;
+                    firstDropped ??= member.Channel;
+                    break;
+                default:
+                    sent++;
+                    break;
             }
         }
 
@@ -318,9 +340,9 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
         }
 
         _metrics.MessagesSent.Add(sent);
-        if (dropped > 0)
+        if (firstDropped is not null)
         {
-            OnGroupSendDropped(group, message, dropped, sent + dropped, firstDropped!, now);
+            OnGroupSendDropped(group, message, full, overBudget, sent + full + overBudget, firstDropped, now);
         }
 
         return default;
@@ -383,7 +405,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
     }
 
     /// <summary>Purges expired messages, drops idle channels and expired group memberships. Runs every
-    /// <see cref="InMemoryChannelLayerOptions.Expiry"/> (at most an hour) on the layer's timer.</summary>
+    /// <see cref="ChannelLayerOptions.Expiry"/> (at most an hour) on the layer's timer.</summary>
     internal void Sweep()
     {
         if (_disposed)
@@ -419,14 +441,14 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
     /// <summary>Gets the number of groups held, for tests of the sweep.</summary>
     internal int GroupCount => _groups.Count;
 
-    private InMemoryChannelQueue.WriteResult Write(string channel, LayerMessage message, long now, long expiresAt, out int capacity)
+    private InMemoryChannelQueue.WriteResult Write(
+        string channel, LayerMessage message, long now, long expiresAt, bool dropWhenFull, out InMemoryChannelQueue queue)
     {
         while (true)
         {
-            var queue = _channels.GetOrAdd(channel, s_createQueue, this);
-            var result = queue.TryWrite(message, now, expiresAt, out var expired, out var waiter);
+            queue = _channels.GetOrAdd(channel, s_createQueue, this);
+            var result = queue.TryWrite(message, now, expiresAt, dropWhenFull, out var expired, out var waiter);
             OnExpired(channel, expired);
-            capacity = queue.Capacity;
             switch (result)
             {
                 case InMemoryChannelQueue.WriteResult.Handed:
@@ -451,7 +473,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
 
         // Channels' rule: a message expired unread means the channel's reader is gone, so the channel leaves every
         // group and group sends stop filling it. This walks all groups, but only when messages expire unread.
-        _metrics.MessagesExpired.Add(expired);
+        _metrics.Dropped(expired, DroppedMessages.Expired);
         Log.MessagesExpired(_logger, expired, channel);
         foreach (var pair in _groups)
         {
@@ -459,9 +481,11 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
         }
     }
 
-    private void OnGroupSendDropped(string group, LayerMessage message, int dropped, int members, string channel, long now)
+    private void OnGroupSendDropped(string group, LayerMessage message, int full, int overBudget, int members, string channel, long now)
     {
-        _metrics.GroupSendDropped.Add(dropped);
+        _metrics.Dropped(full, ChannelLayerMetrics.CapacityReason);
+        _metrics.Dropped(overBudget, DroppedMessages.Budget);
+        var dropped = full + overBudget;
 
         // One warning per expiry interval: a dead member's channel stays full until its messages expire.
         var next = Volatile.Read(ref _nextDropWarning);
@@ -473,19 +497,6 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
         {
             Log.GroupSendDropped(_logger, group, message.Type, dropped, members, channel);
         }
-    }
-
-    private int GetCapacity(string channel)
-    {
-        foreach (var rule in _capacityRules)
-        {
-            if (rule.IsMatch(channel))
-            {
-                return rule.Capacity;
-            }
-        }
-
-        return _capacity;
     }
 
     private static long ToTimestampTicks(TimeSpan duration, TimeProvider timeProvider) =>

@@ -9,7 +9,12 @@ namespace Switchboard;
 /// <remarks>
 /// <para>Invariant: waiters exist only while no message is stored. A send hands its message straight to the first
 /// waiter; a receive takes the first stored message or, when there is none, waits.</para>
-/// <para>An idle queue (no messages, no waiters) is removed from the layer by the sweep or by flush. Removal sets
+/// <para>Bounds: a count (<see cref="Capacity"/>) and, for a process-specific channel, bytes (<see cref="MaxBytes"/>,
+/// charged with <see cref="LayerMessage.SizeEstimate"/>). Where a process-specific channel loses messages (a group send
+/// over the budget, or messages that expired unread) the queue keeps a <see cref="DroppedMessages"/> marker at that
+/// place instead, merging consecutive losses, so its reader learns of every gap in order. Markers cost one entry each
+/// and at most one follows each kept message, so they stay bounded too.</para>
+/// <para>An idle queue (no messages, no markers, no waiters) is removed from the layer by the sweep or by flush. Removal sets
 /// <see cref="_removed"/> and takes the queue out of the layer's map, both under this lock; a sender or receiver that
 /// fetched the queue before that sees the flag under the same lock and fetches (or creates) the current queue again,
 /// so nothing is ever written to a queue nobody can read.</para>
@@ -19,8 +24,20 @@ internal sealed class InMemoryChannelQueue
     private readonly Lock _lock = new();
     private readonly ConcurrentDictionary<string, InMemoryChannelQueue> _owner;
 
+    // How long a marker of expired messages waits for its reader, in expiry intervals: long enough that a reader that was
+    // stuck (not dead) still learns what it missed; after that the reader is taken for gone and the idle queue is freed.
+    private const int MarkerLifetimeInExpiries = 10;
+
+    private readonly long _expiryTicks;
+
     // Guarded by _lock. Queue<T> is a ring buffer: no allocation per message once it has grown to the working size.
+    // _count and _bytes cover messages only, not markers. _tailDrop is the marker at the tail, which a next loss joins;
+    // _headDrop is the loss of messages that expired at the head, delivered before everything else.
     private readonly Queue<Entry> _messages = new();
+    private int _count;
+    private long _bytes;
+    private DropRun? _tailDrop;
+    private DropRun? _headDrop;
     private ReceiveWaiter? _firstWaiter;
     private ReceiveWaiter? _lastWaiter;
     private bool _removed;
@@ -28,10 +45,19 @@ internal sealed class InMemoryChannelQueue
     // One pooled waiter; swapped in and out with Interlocked, so returning it needs no lock.
     private ReceiveWaiter? _cachedWaiter;
 
-    public InMemoryChannelQueue(string name, int capacity, ConcurrentDictionary<string, InMemoryChannelQueue> owner)
+    /// <summary>Creates the queue of a channel.</summary>
+    /// <param name="name">The channel name.</param>
+    /// <param name="capacity">The count limit (<see cref="int.MaxValue"/> for none).</param>
+    /// <param name="maxBytes">The byte budget of a process-specific channel, whose losses leave markers; <see langword="null"/>
+    /// for a named channel, which has no byte budget and whose losses the senders see.</param>
+    /// <param name="expiryTicks">The message expiry in timestamp ticks; an unread marker of expired messages is kept ten times as long.</param>
+    /// <param name="owner">The layer's map of queues, from which an idle queue removes itself.</param>
+    public InMemoryChannelQueue(string name, int capacity, long? maxBytes, long expiryTicks, ConcurrentDictionary<string, InMemoryChannelQueue> owner)
     {
         Name = name;
         Capacity = capacity;
+        MaxBytes = maxBytes;
+        _expiryTicks = expiryTicks;
         _owner = owner;
     }
 
@@ -43,8 +69,11 @@ internal sealed class InMemoryChannelQueue
         /// <summary>A waiting receive took it: complete the waiter returned with it.</summary>
         Handed,
 
-        /// <summary>The channel holds its capacity of unread messages.</summary>
+        /// <summary>The channel holds its capacity of unread messages (or its byte budget): the sender is told.</summary>
         Full,
+
+        /// <summary>The process-specific channel is over its budget: the message was dropped and a marker left for its reader.</summary>
+        Dropped,
 
         /// <summary>This queue was removed from the layer: fetch the current one and retry.</summary>
         Removed,
@@ -68,17 +97,22 @@ internal sealed class InMemoryChannelQueue
     /// <summary>Gets the channel name.</summary>
     public string Name { get; }
 
-    /// <summary>Gets the channel's capacity, computed once from the rules when the queue was created.</summary>
+    /// <summary>Gets the channel's count limit, computed once from the rules when the queue was created.</summary>
     public int Capacity { get; }
+
+    /// <summary>Gets the byte budget of a process-specific channel; <see langword="null"/> for a named channel.</summary>
+    public long? MaxBytes { get; }
 
     /// <summary>Stores a message or hands it to the first waiting receive. Expired messages are purged first, so they
     /// never count against the capacity.</summary>
     /// <param name="message">The read-only message.</param>
     /// <param name="now">The layer's timestamp now.</param>
     /// <param name="expiresAt">The timestamp from which the message is expired.</param>
+    /// <param name="dropWhenFull">For a group send: a process-specific channel over its bounds drops the message and
+    /// leaves a marker (<see cref="WriteResult.Dropped"/>) instead of reporting <see cref="WriteResult.Full"/>.</param>
     /// <param name="expired">How many expired messages were purged.</param>
     /// <param name="waiter">With <see cref="WriteResult.Handed"/>, the waiter the caller must complete (outside the lock).</param>
-    public WriteResult TryWrite(LayerMessage message, long now, long expiresAt, out int expired, out ReceiveWaiter? waiter)
+    public WriteResult TryWrite(LayerMessage message, long now, long expiresAt, bool dropWhenFull, out int expired, out ReceiveWaiter? waiter)
     {
         waiter = null;
         lock (_lock)
@@ -97,12 +131,30 @@ internal sealed class InMemoryChannelQueue
                 return WriteResult.Handed;
             }
 
-            if (_messages.Count >= Capacity)
+            // A process-specific channel is charged the message's size; one message larger than the budget still fits
+            // an empty channel, so it can be delivered at all.
+            var size = MaxBytes is null ? 0 : message.SizeEstimate;
+            if (_count >= Capacity || (_count > 0 && _bytes + size > MaxBytes))
             {
-                return WriteResult.Full;
+                if (!dropWhenFull || MaxBytes is null)
+                {
+                    return WriteResult.Full;
+                }
+
+                if (_tailDrop is null)
+                {
+                    _tailDrop = new DropRun(DroppedMessages.Budget, expiresAt);
+                    _messages.Enqueue(new Entry(null, _tailDrop, expiresAt, 0));
+                }
+
+                _tailDrop.Count++;
+                return WriteResult.Dropped;
             }
 
-            _messages.Enqueue(new Entry(message, expiresAt));
+            _messages.Enqueue(new Entry(message, null, expiresAt, size));
+            _count++;
+            _bytes += size;
+            _tailDrop = null;
             return WriteResult.Stored;
         }
     }
@@ -121,9 +173,16 @@ internal sealed class InMemoryChannelQueue
             }
 
             expired = PurgeExpired(now);
+            if (_headDrop is { } headDrop)
+            {
+                _headDrop = null;
+                message = DroppedMessages.Create(headDrop.Count, headDrop.Reason);
+                return ReceiveResult.Received;
+            }
+
             if (_messages.TryDequeue(out var entry))
             {
-                message = entry.Message;
+                message = Take(entry);
                 return ReceiveResult.Received;
             }
 
@@ -169,6 +228,12 @@ internal sealed class InMemoryChannelQueue
             }
 
             var expired = PurgeExpired(now);
+            if (_headDrop is { } headDrop && now >= headDrop.ExpiresAt)
+            {
+                // Nobody read the marker for a whole expiry either: the reader is gone, and so is the gap it would see.
+                _headDrop = null;
+            }
+
             RemoveIfIdle();
             return expired;
         }
@@ -179,7 +244,7 @@ internal sealed class InMemoryChannelQueue
     {
         lock (_lock)
         {
-            _messages.Clear();
+            ClearLocked();
             RemoveIfIdle();
         }
     }
@@ -190,7 +255,7 @@ internal sealed class InMemoryChannelQueue
         var waiters = new List<ReceiveWaiter>();
         lock (_lock)
         {
-            _messages.Clear();
+            ClearLocked();
             while (_firstWaiter is { } first)
             {
                 Unlink(first);
@@ -203,22 +268,71 @@ internal sealed class InMemoryChannelQueue
         return waiters;
     }
 
+    private LayerMessage Take(Entry entry)
+    {
+        if (entry.Message is { } message)
+        {
+            _count--;
+            _bytes -= entry.Size;
+            return message;
+        }
+
+        if (ReferenceEquals(_tailDrop, entry.Drop))
+        {
+            _tailDrop = null;
+        }
+
+        return DroppedMessages.Create(entry.Drop!.Count, entry.Drop.Reason);
+    }
+
     private int PurgeExpired(long now)
     {
         // Every message of a channel lives equally long, so the oldest expire first: only the head needs checking.
+        // On a process-specific channel what expires becomes the head marker (a marker that expired folds into it).
         var expired = 0;
         while (_messages.TryPeek(out var head) && now >= head.ExpiresAt)
         {
             _messages.Dequeue();
-            expired++;
+            var lost = 1L;
+            var reason = DroppedMessages.Expired;
+            if (head.Message is null)
+            {
+                lost = head.Drop!.Count;
+                reason = head.Drop.Reason;
+                if (ReferenceEquals(_tailDrop, head.Drop))
+                {
+                    _tailDrop = null;
+                }
+            }
+            else
+            {
+                _count--;
+                _bytes -= head.Size;
+                expired++;
+            }
+
+            if (MaxBytes is not null)
+            {
+                _headDrop ??= new DropRun(reason, now + (MarkerLifetimeInExpiries * _expiryTicks));
+                _headDrop.Count += lost;
+            }
         }
 
         return expired;
     }
 
+    private void ClearLocked()
+    {
+        _messages.Clear();
+        _count = 0;
+        _bytes = 0;
+        _tailDrop = null;
+        _headDrop = null;
+    }
+
     private void RemoveIfIdle()
     {
-        if (_messages.Count == 0 && _firstWaiter is null && !_removed)
+        if (_messages.Count == 0 && _headDrop is null && _firstWaiter is null && !_removed)
         {
             // Under the lock, so the flag and the map agree for anyone who locks this queue next.
             _removed = true;
@@ -268,5 +382,16 @@ internal sealed class InMemoryChannelQueue
         waiter.IsLinked = false;
     }
 
-    private readonly record struct Entry(LayerMessage Message, long ExpiresAt);
+    /// <summary>A stored message, or (with <see cref="Message"/> null) a marker of lost messages.</summary>
+    private readonly record struct Entry(LayerMessage? Message, DropRun? Drop, long ExpiresAt, long Size);
+
+    /// <summary>A run of consecutive losses: how many, why the first was lost, and until when its marker is kept.</summary>
+    private sealed class DropRun(string reason, long expiresAt)
+    {
+        public string Reason { get; } = reason;
+
+        public long ExpiresAt { get; } = expiresAt;
+
+        public long Count { get; set; }
+    }
 }

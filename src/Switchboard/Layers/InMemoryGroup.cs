@@ -121,7 +121,10 @@ internal sealed class InMemoryGroup
         _removedCount++;
         if (!RemoveIfEmpty() && _removedCount > _byChannel.Count)
         {
-            _snapshot = new Snapshot(_buffer, Compact(_byChannel.Count * 2));
+            // Compact first: it replaces _buffer, and the snapshot must point at the new one (arguments are evaluated
+            // left to right, so passing _buffer and Compact(...) together would publish the old array).
+            var count = Compact(_byChannel.Count * 2);
+            _snapshot = new Snapshot(_buffer, count);
         }
     }
 

@@ -32,6 +32,9 @@ public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string,
     // One derived value (for example the frame every group member sends), computed once per read-only message.
     private Derived? _derived;
 
+    // The size estimate of a read-only message, computed once (0: not yet).
+    private long _sizeEstimate;
+
     /// <summary>Creates a message of the given type; add values with the indexer: <c>new LayerMessage("chat.message") { ["message"] = text }</c>.</summary>
     /// <param name="type">The message type, for example <c>chat.message</c>.</param>
     public LayerMessage(string type)
@@ -169,6 +172,29 @@ public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string,
         // One slot is enough in practice (one frame per message); a second key is computed each time, not cached.
         Interlocked.CompareExchange(ref _derived, new Derived(key, value), null);
         return value;
+    }
+
+    /// <summary>Gets an estimate, in bytes, of the memory this message occupies (its strings as UTF-16, its bytes, its
+    /// boxed numbers and its containers), which is what layers charge against a process-specific channel's byte budget.
+    /// Computed once for a read-only message, which every receiver shares.</summary>
+    internal long SizeEstimate
+    {
+        get
+        {
+            if (!_isReadOnly)
+            {
+                return LayerValue.EstimateSize(_values);
+            }
+
+            var size = Volatile.Read(ref _sizeEstimate);
+            if (size == 0)
+            {
+                size = LayerValue.EstimateSize(_values);
+                Volatile.Write(ref _sizeEstimate, size);
+            }
+
+            return size;
+        }
     }
 
     /// <inheritdoc />

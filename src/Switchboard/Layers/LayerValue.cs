@@ -135,6 +135,41 @@ internal static class LayerValue
     }
 
     /// <summary>A list already in the layer's type system: read-only, so it is shared, never copied.</summary>
+    /// <summary>Estimates the bytes a value occupies in memory: object headers, strings as UTF-16, bytes, boxed numbers,
+    /// and containers with their entries. An estimate for budgets, not an exact count.</summary>
+    public static long EstimateSize(object? value)
+    {
+        const long ObjectOverhead = 24;
+        const long EntryOverhead = 24;
+        switch (value)
+        {
+            case null:
+                return 0;
+            case string text:
+                return ObjectOverhead + (2L * text.Length);
+            case byte[] bytes:
+                return ObjectOverhead + bytes.Length;
+            case IEnumerable<KeyValuePair<string, object?>> map:
+                var mapSize = 2 * ObjectOverhead;
+                foreach (var (key, item) in map)
+                {
+                    mapSize += EntryOverhead + EstimateSize(key) + EstimateSize(item);
+                }
+
+                return mapSize;
+            case IReadOnlyList<object?> list:
+                var listSize = 2 * ObjectOverhead;
+                foreach (var item in list)
+                {
+                    listSize += 8 + EstimateSize(item);
+                }
+
+                return listSize;
+            default:
+                return ObjectOverhead; // a boxed bool, long or double
+        }
+    }
+
     internal sealed class LayerList(object?[] items) : ReadOnlyCollection<object?>(items);
 
     /// <summary>A map already in the layer's type system: read-only, so it is shared, never copied.</summary>

@@ -177,7 +177,7 @@ public class WebSocketConsumerTests
         await client.DisconnectAsync(4001);
 
         Assert.Equal([4001], log.Codes);
-        Assert.Contains(logs.AtLeast(LogLevel.Error), e => e.Exception is InvalidOperationException { Message: "layer down" });
+        Assert.Contains(logs.AtLeast(LogLevel.Warning), e => e.Exception is InvalidOperationException { Message: "layer down" });
     }
 
     [Fact]

@@ -60,6 +60,25 @@ public sealed class InMemoryChannelLayerRegistrationTests
     }
 
     [Fact]
+    public async Task AddInMemoryChannelLayer_SecondAlias_IsASeparateKeyedLayerWithItsOwnSettings()
+    {
+        var services = new ServiceCollection();
+        services.AddSwitchboard(s_application).AddInMemoryChannelLayer(options => options.Capacity = 1, alias: "jobs");
+        using var provider = services.BuildServiceProvider();
+
+        var jobs = provider.GetRequiredKeyedService<IChannelLayer>("jobs");
+        var main = provider.GetRequiredService<IChannelLayer>();
+
+        Assert.NotSame(main, jobs);
+        Assert.Same(jobs, provider.GetRequiredKeyedService<IChannelLayer>("jobs"));
+        Assert.Same(main, provider.GetRequiredKeyedService<IChannelLayer>("default"));
+        await jobs.SendAsync("work", new LayerMessage("test"));
+        await Assert.ThrowsAsync<ChannelFullException>(() => jobs.SendAsync("work", new LayerMessage("test")).AsTask());
+        await main.SendAsync("work", new LayerMessage("test"));
+        await main.SendAsync("work", new LayerMessage("test"));
+    }
+
+    [Fact]
     public void AddInMemoryChannelLayer_InvalidSettings_FailWithTheSettingName()
     {
         var services = new ServiceCollection();

@@ -20,21 +20,8 @@ public sealed class InMemoryChannelLayerTests : ChannelLayerTestsBase
         return Task.CompletedTask;
     }
 
-    private InMemoryChannelLayer CreateInMemoryLayer(ChannelLayerTestOptions options, IMeterFactory? meterFactory)
-    {
-        var layerOptions = new InMemoryChannelLayerOptions
-        {
-            Expiry = options.Expiry,
-            GroupExpiry = options.GroupExpiry,
-            Capacity = options.Capacity,
-        };
-        foreach (var rule in options.ChannelCapacities)
-        {
-            layerOptions.ChannelCapacities.Add(rule);
-        }
-
-        return new InMemoryChannelLayer(Options.Create(layerOptions), _time, NullLogger<InMemoryChannelLayer>.Instance, meterFactory);
-    }
+    private InMemoryChannelLayer CreateInMemoryLayer(ChannelLayerTestOptions options, IMeterFactory? meterFactory) =>
+        new(options, _time, NullLogger<InMemoryChannelLayer>.Instance, meterFactory);
 
     private InMemoryChannelLayer InMemoryLayer(ChannelLayerTestOptions? options = null) => (InMemoryChannelLayer)Layer(options);
 
@@ -316,11 +303,17 @@ public sealed class InMemoryChannelLayerTests : ChannelLayerTestsBase
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
+            var key = instrument.Name;
+            foreach (var tag in tags)
+            {
+                key += $"/{tag.Value}";
+            }
+
             lock (totals)
             {
-                totals[instrument.Name] = totals.GetValueOrDefault(instrument.Name) + value;
+                totals[key] = totals.GetValueOrDefault(key) + value;
             }
         });
         listener.Start();
@@ -348,8 +341,8 @@ public sealed class InMemoryChannelLayerTests : ChannelLayerTestsBase
         {
             Assert.Equal(3, totals.GetValueOrDefault("switchboard.layer.messages.sent"));
             Assert.Equal(2, totals.GetValueOrDefault("switchboard.layer.messages.received"));
-            Assert.Equal(1, totals.GetValueOrDefault("switchboard.layer.messages.expired"));
-            Assert.Equal(1, totals.GetValueOrDefault("switchboard.layer.group_send.dropped"));
+            Assert.Equal(1, totals.GetValueOrDefault("switchboard.layer.messages.dropped/expired"));
+            Assert.Equal(1, totals.GetValueOrDefault("switchboard.layer.messages.dropped/capacity"));
         }
     }
 
