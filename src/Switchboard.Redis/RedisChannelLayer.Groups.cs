@@ -7,7 +7,7 @@ public sealed partial class RedisChannelLayer
 {
     /// <inheritdoc />
     /// <remarks>On the host the group name hashes to: <c>ZADD asgi:group:&lt;group&gt; &lt;now&gt; &lt;channel&gt;</c> and
-    /// the group key's TTL set to <see cref="RedisChannelLayerOptions.GroupExpiry"/>, in one script.</remarks>
+    /// the group key's TTL set to <see cref="ChannelLayerOptions.GroupExpiry"/>, in one script.</remarks>
     /// <exception cref="RedisChannelLayerException">Redis is unreachable or did not answer within the operation timeout.</exception>
     public ValueTask GroupAddAsync(string group, string channel, CancellationToken cancellationToken = default)
     {
@@ -169,17 +169,19 @@ public sealed partial class RedisChannelLayer
     private Task<RedisResult> WriteGroupCopiesAsync(RedisShard shard, string group, List<GroupSendBucket> buckets, double now, CancellationToken cancellationToken)
     {
         var keys = new RedisKey[buckets.Count];
-        var arguments = new RedisValue[(2 * buckets.Count) + 3];
+        var arguments = new RedisValue[(3 * buckets.Count) + 4];
         for (var i = 0; i < buckets.Count; i++)
         {
             keys[i] = buckets[i].Key;
             arguments[i] = buckets[i].Member;
             arguments[buckets.Count + i] = buckets[i].Capacity;
+            arguments[(2 * buckets.Count) + i] = ChannelNames.IsProcessSpecific(buckets[i].Target) ? 0 : 1;
         }
 
-        arguments[^3] = now;
-        arguments[^2] = now - _expirySeconds;
-        arguments[^1] = ExpirySecondsForTtl;
+        arguments[^4] = now;
+        arguments[^3] = now - _expirySeconds;
+        arguments[^2] = ExpirySecondsForTtl;
+        arguments[^1] = SpecificKeyTtlSeconds;
         return shard.RunAsync(
             $"send to group '{group}'",
             (Keys: keys, Arguments: arguments),
@@ -200,14 +202,14 @@ public sealed partial class RedisChannelLayer
 
     private void OnGroupSendDropped(string group, LayerMessage message, int dropped, int members, string channel)
     {
-        _metrics.GroupSendDropped.Add(dropped);
+        _metrics.Dropped(dropped, ChannelLayerMetrics.CapacityReason);
 
         // One warning per expiry interval: a dead process's key stays full until its messages expire.
         var now = _timeProvider.GetTimestamp();
         var next = Volatile.Read(ref _nextDropWarning);
         if (now >= next && Interlocked.CompareExchange(ref _nextDropWarning, now + _expiryTicks, next) == next)
         {
-            Log.GroupSendDroppedWarning(Logger, group, message.Type, dropped, members, channel, _expiry);
+            Log.GroupSendDroppedWarning(Logger, group, message.Type, dropped, members, channel, _options.Expiry);
         }
         else
         {

@@ -16,7 +16,7 @@ public sealed partial class RedisChannelLayer
 
         [LoggerMessage(EventId = 3, Level = LogLevel.Debug, EventName = "MessagesExpired",
             Message = "{Count} messages expired unread on '{Channel}' and were discarded.")]
-        public static partial void MessagesExpired(ILogger logger, int count, string channel);
+        public static partial void MessagesExpired(ILogger logger, long count, string channel);
 
         [LoggerMessage(EventId = 4, Level = LogLevel.Warning, EventName = "ReceiveLoopFailed",
             Message = "The receive loop for this process's channels lost Redis at {Host}; retrying in {RetryIn} (further failures within 30 s are logged at Debug). Consumers keep waiting and get their messages once Redis is back.")]
@@ -31,7 +31,7 @@ public sealed partial class RedisChannelLayer
         public static partial void ReceiveLoopRecovered(ILogger logger, string host, int failures);
 
         [LoggerMessage(EventId = 7, Level = LogLevel.Error, EventName = "UndecodableMessage",
-            Message = "Skipped a message of {Length} bytes on Redis key '{Key}' that is not a channels_redis message: the sender uses another serializer, random prefix length or encryption keys.")]
+            Message = "Skipped a message of {Length} bytes for '{Key}' that is not a channels_redis message: the sender uses another serializer, random prefix length or encryption keys.")]
         public static partial void UndecodableMessage(ILogger logger, string key, int length, Exception exception);
 
         [LoggerMessage(EventId = 8, Level = LogLevel.Debug, EventName = "UnblockFailed",
@@ -43,7 +43,7 @@ public sealed partial class RedisChannelLayer
         public static partial void MessageForAnotherProcess(ILogger logger, string channel, string processPart);
 
         [LoggerMessage(EventId = 10, Level = LogLevel.Warning, EventName = "MessageWithoutChannel",
-            Message = "Dropped a '{MessageType}' message on this process's Redis key '{Key}' that names no local channel (__asgi_channel__ is missing).")]
+            Message = "Dropped a '{MessageType}' message for '{Key}' that names no local channel (__asgi_channel__ is missing).")]
         public static partial void MessageWithoutChannel(ILogger logger, string key, string messageType);
 
         [LoggerMessage(EventId = 11, Level = LogLevel.Debug, EventName = "MembersLeftGroup",
@@ -57,5 +57,13 @@ public sealed partial class RedisChannelLayer
         [LoggerMessage(EventId = 13, Level = LogLevel.Debug, EventName = "ReceiveLoopStopped",
             Message = "The receive loop for this process's channels stopped on {Host}.")]
         public static partial void ReceiveLoopStopped(ILogger logger, string host);
+
+        [LoggerMessage(EventId = 14, Level = LogLevel.Warning, EventName = "BudgetDropped",
+            Message = "Dropped a '{MessageType}' message for local channel '{Channel}': its consumer has {MaxBytes} bytes unread (SpecificChannelMaxBytes) and reads slower than messages arrive; it finds a marker in their place. Further drops within {Interval} are logged at Debug.")]
+        public static partial void BudgetDroppedWarning(ILogger logger, string messageType, string channel, long maxBytes, TimeSpan interval);
+
+        [LoggerMessage(EventId = 15, Level = LogLevel.Debug, EventName = "BudgetDroppedRepeated",
+            Message = "Dropped a '{MessageType}' message for local channel '{Channel}' over its byte budget.")]
+        public static partial void BudgetDropped(ILogger logger, string messageType, string channel);
     }
 }

@@ -13,7 +13,7 @@ public sealed partial class RedisChannelLayer
     /// backup), so among several processes reading one channel each message reaches exactly one; a cancelled receive
     /// wakes its pop at once (<c>CLIENT UNBLOCK</c>) and takes nothing, unless a message arrived in that instant, which
     /// it then returns.</para>
-    /// <para>Messages older than <see cref="RedisChannelLayerOptions.Expiry"/> are discarded, never delivered; a stored
+    /// <para>Messages older than <see cref="ChannelLayerOptions.Expiry"/> are discarded, never delivered; a stored
     /// message that cannot be decoded (another serializer, wrong keys) is logged as an error and skipped.</para>
     /// </remarks>
     /// <exception cref="ArgumentException">The name is invalid, or is a process-specific name of another process.</exception>
@@ -51,46 +51,68 @@ public sealed partial class RedisChannelLayer
         return ReceiveLocalAsync(channel, cancellationToken);
     }
 
-    /// <summary>Routes one member popped from a process key into the local buffers of the channels it names; called
-    /// by the receive loop.</summary>
-    internal void DispatchProcessMessage(RedisKey key, byte[] member, double score)
+    /// <summary>Routes members popped from a process key, in pop order, into the local buffers of the channels each
+    /// names; called by the receive loop. A member that expired unread becomes, for each of its channels, one
+    /// <c>expired</c> marker at its place in that channel's stream (consecutive ones merged).</summary>
+    internal void DispatchProcessMessages(RedisKey key, List<(byte[] Member, double Score)> batch)
     {
-        RedisMessageCodec.DecodedMessage decoded;
-        try
-        {
-            decoded = _codec.Deserialize(member);
-        }
-        catch (InvalidDataException ex)
-        {
-            Log.UndecodableMessage(Logger, key.ToString(), member.Length, ex);
-            return;
-        }
-
         var processPart = ((string)key!)[_prefix.Length..];
-        var remaining = _expirySeconds - (UnixNow() - score);
-        if (remaining <= 0)
+        var now = UnixNow();
+        var timestamp = _timeProvider.GetTimestamp();
+        Dictionary<string, long>? expired = null;
+        foreach (var (member, score) in batch)
         {
-            OnRedisExpired(decoded.Channel ?? processPart, 1);
-            return;
-        }
-
-        var message = decoded.Message;
-        message.MakeReadOnly();
-        var expiresAt = _timeProvider.GetTimestamp() + (long)(remaining * _timeProvider.TimestampFrequency);
-        if (decoded.Channel is { } single)
-        {
-            DeliverLocal(processPart, single, message, expiresAt);
-        }
-        else if (decoded.Channels is { } several)
-        {
-            foreach (var channel in several)
+            RedisMessageCodec.DecodedMessage decoded;
+            try
             {
-                DeliverLocal(processPart, channel, message, expiresAt);
+                decoded = _codec.Deserialize(member);
+            }
+            catch (InvalidDataException ex)
+            {
+                Log.UndecodableMessage(Logger, processPart, member.Length, ex);
+                continue;
+            }
+
+            if (decoded.Channel is null && decoded.Channels is null)
+            {
+                Log.MessageWithoutChannel(Logger, processPart, decoded.Message.Type);
+                continue;
+            }
+
+            var remaining = _expirySeconds - (now - score);
+            var message = decoded.Message;
+            message.MakeReadOnly();
+            var expiresAt = timestamp + (long)(remaining * _timeProvider.TimestampFrequency);
+            foreach (var channel in decoded.Channels ?? [decoded.Channel!])
+            {
+                if (!channel.StartsWith(processPart, StringComparison.Ordinal) || !ChannelNames.IsValidChannelName(channel))
+                {
+                    // Only channels of the key the message came from: a foreign name is never delivered here.
+                    Log.MessageForAnotherProcess(Logger, channel, processPart);
+                }
+                else if (remaining <= 0)
+                {
+                    expired ??= new Dictionary<string, long>(StringComparer.Ordinal);
+                    expired[channel] = expired.GetValueOrDefault(channel) + 1;
+                }
+                else
+                {
+                    if (expired is not null && expired.Remove(channel, out var lost))
+                    {
+                        DeliverExpiredMarker(channel, lost, expiresAt);
+                    }
+
+                    DeliverLocal(channel, message, expiresAt);
+                }
             }
         }
-        else
+
+        if (expired is not null)
         {
-            Log.MessageWithoutChannel(Logger, key.ToString(), message.Type);
+            foreach (var (channel, lost) in expired)
+            {
+                DeliverExpiredMarker(channel, lost, timestamp + _expiryTicks);
+            }
         }
     }
 
@@ -109,17 +131,33 @@ public sealed partial class RedisChannelLayer
         }
     }
 
-    private void DeliverLocal(string processPart, string channel, LayerMessage message, long expiresAt)
+    private void DeliverLocal(string channel, LayerMessage message, long expiresAt)
     {
-        // Only channels of the key the message came from: a foreign name in __asgi_channel__ is never delivered here.
-        if (!channel.StartsWith(processPart, StringComparison.Ordinal) || !ChannelNames.IsValidChannelName(channel))
+        if (_local.Deliver(channel, message, expiresAt))
         {
-            Log.MessageForAnotherProcess(Logger, channel, processPart);
+            _metrics.MessagesReceived.Add(1);
             return;
         }
 
-        _metrics.MessagesReceived.Add(1);
-        _local.Deliver(channel, message, expiresAt);
+        // Over the channel's byte budget: its consumer reads slower than messages arrive, and finds a marker here.
+        _metrics.Dropped(1, DroppedMessages.Budget);
+        var now = _timeProvider.GetTimestamp();
+        var next = Volatile.Read(ref _nextBudgetWarning);
+        if (now >= next && Interlocked.CompareExchange(ref _nextBudgetWarning, now + _expiryTicks, next) == next)
+        {
+            Log.BudgetDroppedWarning(Logger, message.Type, channel, _options.SpecificChannelMaxBytes, _options.Expiry);
+        }
+        else
+        {
+            Log.BudgetDropped(Logger, message.Type, channel);
+        }
+    }
+
+    private void DeliverExpiredMarker(string channel, long lost, long expiresAt)
+    {
+        _metrics.Dropped(lost, DroppedMessages.Expired);
+        Log.MessagesExpired(Logger, lost, channel);
+        _local.Deliver(channel, DroppedMessages.Create(lost, DroppedMessages.Expired), expiresAt);
     }
 
     private async ValueTask<LayerMessage> ReceiveLocalAsync(string channel, CancellationToken cancellationToken)
@@ -186,7 +224,7 @@ public sealed partial class RedisChannelLayer
 
             if (_expirySeconds - (UnixNow() - hit.Score) <= 0)
             {
-                OnRedisExpired(channel, 1);
+                OnRedisExpired(channel, 1); // a named channel's reader is not told, as in Channels
                 continue;
             }
 

@@ -8,7 +8,7 @@ public sealed partial class RedisChannelLayer
     /// <inheritdoc />
     /// <remarks>
     /// <para>One atomic script on one host: trims the channel key's expired messages, checks its capacity, adds the
-    /// message scored with the current Unix time and refreshes the key's TTL to <see cref="RedisChannelLayerOptions.Expiry"/>
+    /// message scored with the current Unix time and refreshes the key's TTL to <see cref="ChannelLayerOptions.Expiry"/>
     /// (channels_redis' <c>send</c>, without its overshoot under concurrent senders). A process-specific name
     /// (<c>specific.abc!def</c>) is written to its process's key with the full name in <c>__asgi_channel__</c>, on
     /// the host its process part hashes to: where that process, Switchboard or Django, listens (channels_redis 4.0
@@ -41,32 +41,47 @@ public sealed partial class RedisChannelLayer
     {
         var now = UnixNow();
         var capacity = GetCapacity(channel);
-        var state = new SendState(ChannelKey(channel), member, now, now - _expirySeconds, capacity, ExpirySecondsForTtl);
-        var result = await shard.RunAsync(
-            $"send to channel '{channel}'",
-            state,
-            static (database, s) => database.ScriptEvaluateAsync(RedisScripts.Send, [s.Key], [s.Member, s.Score, s.Cutoff, s.Capacity, s.Ttl]),
-            cancellationToken).ConfigureAwait(false);
-        var parts = (RedisResult[])result!;
-        var trimmed = (long)parts[1];
-        if (trimmed > 0)
+        var key = ChannelKey(channel);
+        if (ChannelNames.IsProcessSpecific(channel))
         {
-            OnRedisExpired(channel, trimmed);
+            var stored = await shard.RunAsync(
+                $"send to channel '{channel}'",
+                new SendState(key, member, now, capacity, _options.SpecificChannelMaxBytes, SpecificKeyTtlSeconds),
+                static (database, s) => database.ScriptEvaluateAsync(RedisScripts.SendSpecific, [s.Key], [s.Member, s.Score, s.Capacity, s.Limit, s.Ttl]),
+                cancellationToken).ConfigureAwait(false);
+            if ((long)stored != 1)
+            {
+                throw ChannelFullException.ForSpecificChannel(channel, capacity, _options.SpecificChannelMaxBytes);
+            }
         }
-
-        if ((long)parts[0] != 1)
+        else
         {
-            throw new ChannelFullException(channel, capacity);
+            var result = await shard.RunAsync(
+                $"send to channel '{channel}'",
+                new SendState(key, member, now, capacity, now - _expirySeconds, ExpirySecondsForTtl),
+                static (database, s) => database.ScriptEvaluateAsync(RedisScripts.Send, [s.Key], [s.Member, s.Score, s.Limit, s.Capacity, s.Ttl]),
+                cancellationToken).ConfigureAwait(false);
+            var parts = (RedisResult[])result!;
+            OnRedisExpired(channel, (long)parts[1]);
+            if ((long)parts[0] != 1)
+            {
+                throw new ChannelFullException(channel, capacity);
+            }
         }
 
         _metrics.MessagesSent.Add(1);
     }
 
+    /// <summary>Counts messages a named channel's key lost to expiry (trimmed by a send, or popped too late).</summary>
     private void OnRedisExpired(string channel, long count)
     {
-        _metrics.MessagesExpired.Add(count);
-        Log.MessagesExpired(Logger, (int)Math.Min(count, int.MaxValue), channel);
+        if (count > 0)
+        {
+            _metrics.Dropped(count, DroppedMessages.Expired);
+            Log.MessagesExpired(Logger, count, channel);
+        }
     }
 
-    private readonly record struct SendState(string Key, byte[] Member, double Score, double Cutoff, int Capacity, int Ttl);
+    /// <summary>A send's script arguments; <see cref="Limit"/> is the expiry cutoff (named) or the byte budget (process-specific).</summary>
+    private readonly record struct SendState(string Key, byte[] Member, double Score, int Capacity, double Limit, int Ttl);
 }

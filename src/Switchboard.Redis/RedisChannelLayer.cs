@@ -41,45 +41,41 @@ public sealed partial class RedisChannelLayer : IChannelLayer, IAsyncDisposable,
     private readonly RedisProcessReceiver _receiver;
     private readonly ChannelLayerMetrics _metrics;
     private readonly TimeProvider _timeProvider;
-    private readonly ChannelCapacityRule[] _capacityRules;
+    private readonly RedisChannelLayerOptions _options = new();
     private readonly CancellationTokenSource _disposing = new();
     private readonly string _prefix;
-    private readonly int _capacity;
     private readonly double _expirySeconds;
     private readonly double _groupExpirySeconds;
     private readonly long _expiryTicks;
-    private readonly TimeSpan _expiry;
     private int _sendIndex = -1;
     private int _receiveIndex = -1;
     private long _nextDropWarning;
+    private long _nextBudgetWarning;
     private long _nextLoopWarning;
     private volatile bool _disposed;
 
-    /// <summary>Creates a layer without dependency injection, for tests and embedding.</summary>
-    /// <param name="options">The settings; read once.</param>
+    /// <summary>Creates a layer without dependency injection, for tests and embedding. No connection is opened until
+    /// the first operation.</summary>
+    /// <param name="options">The settings; read once (copied).</param>
     /// <exception cref="OptionsValidationException">A setting is invalid; the message names it.</exception>
     public RedisChannelLayer(RedisChannelLayerOptions options)
         : this(options, TimeProvider.System, NullLogger<RedisChannelLayer>.Instance, meterFactory: null)
     {
     }
 
-    /// <summary>Creates a layer; the constructor dependency injection uses. No connection is opened until the first operation.</summary>
-    /// <param name="options">The settings; <see cref="IOptions{TOptions}.Value"/> is read once, here.</param>
+    /// <summary>Creates a layer with logging and metrics; <c>AddRedisChannelLayer</c> uses this constructor. No
+    /// connection is opened until the first operation.</summary>
+    /// <param name="options">The settings; read once (copied).</param>
     /// <param name="timeProvider">The clock for message and membership times.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="meterFactory">Creates the <c>Switchboard</c> meter; without one the layer creates its own.</param>
     /// <exception cref="OptionsValidationException">A setting is invalid; the message names it.</exception>
-    public RedisChannelLayer(IOptions<RedisChannelLayerOptions> options, TimeProvider timeProvider, ILogger<RedisChannelLayer> logger, IMeterFactory? meterFactory = null)
-        : this(options?.Value!, timeProvider, logger, meterFactory)
-    {
-    }
-
-    private RedisChannelLayer(RedisChannelLayerOptions options, TimeProvider timeProvider, ILogger logger, IMeterFactory? meterFactory)
+    public RedisChannelLayer(RedisChannelLayerOptions options, TimeProvider timeProvider, ILogger logger, IMeterFactory? meterFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
-        var errors = RedisChannelLayerOptionsValidator.GetErrors(options);
+        var errors = options.Validate();
         if (errors.Count > 0)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(RedisChannelLayerOptions), errors);
@@ -87,10 +83,8 @@ public sealed partial class RedisChannelLayer : IChannelLayer, IAsyncDisposable,
 
         _timeProvider = timeProvider;
         Logger = logger;
+        options.CopyTo(_options);
         _prefix = options.Prefix;
-        _capacity = options.Capacity;
-        _capacityRules = [.. options.ChannelCapacities];
-        _expiry = options.Expiry;
         _expirySeconds = options.Expiry.TotalSeconds;
         _groupExpirySeconds = options.GroupExpiry.TotalSeconds;
         _expiryTicks = (long)(options.Expiry.TotalSeconds * timeProvider.TimestampFrequency);
@@ -104,7 +98,7 @@ public sealed partial class RedisChannelLayer : IChannelLayer, IAsyncDisposable,
             : new FernetCrypter(options.SymmetricEncryptionKeys, options.Expiry + TimeSpan.FromSeconds(10), timeProvider);
         _codec = new RedisMessageCodec(options.RandomPrefixLength, crypter);
         _metrics = new ChannelLayerMetrics(meterFactory);
-        _local = new RedisLocalChannels(timeProvider, options.Expiry, OnLocalExpired);
+        _local = new RedisLocalChannels(_options, timeProvider, _expiryTicks, OnLocalExpired);
         _receiver = new RedisProcessReceiver(this, _shards);
     }
 
@@ -189,26 +183,19 @@ public sealed partial class RedisChannelLayer : IChannelLayer, IAsyncDisposable,
 
     private string GroupKey(string group) => _prefix + ":group:" + group;
 
-    private int GetCapacity(string channel)
-    {
-        foreach (var rule in _capacityRules)
-        {
-            if (rule.IsMatch(channel))
-            {
-                return rule.Capacity;
-            }
-        }
-
-        return _capacity;
-    }
+    private int GetCapacity(string channel) => _options.GetCapacity(channel);
 
     private int ExpirySecondsForTtl => (int)Math.Ceiling(_expirySeconds);
 
+    // A process's key outlives its messages' expiry, so that its receive loop can report late messages as expired
+    // rather than have them vanish with the key (RedisScripts explains).
+    private int SpecificKeyTtlSeconds => (2 * ExpirySecondsForTtl) + 1;
+
     private int GroupExpirySecondsForTtl => (int)Math.Ceiling(_groupExpirySeconds);
 
-    private void OnLocalExpired(string channel, int count)
+    private void OnLocalExpired(string channel, long count)
     {
-        _metrics.MessagesExpired.Add(count);
+        _metrics.Dropped(count, DroppedMessages.Expired);
         Log.MessagesExpired(Logger, count, channel);
     }
 }

@@ -1,16 +1,24 @@
+using Switchboard.Redis.Internal;
+
 namespace Switchboard.Redis;
 
 /// <summary>
-/// Settings of the <see cref="RedisChannelLayer"/> (the <c>CONFIG</c> of channels_redis' <c>RedisChannelLayer</c>).
-/// Bindable from configuration, for example the section
+/// Settings of the <see cref="RedisChannelLayer"/> (the <c>CONFIG</c> of channels_redis' <c>RedisChannelLayer</c>): the
+/// shared <see cref="ChannelLayerOptions"/> plus the Redis hosts, key prefix, random prefix length, operation timeout
+/// and encryption keys. Bindable from configuration, for example the section
 /// <c>{ "Hosts": [ "redis://127.0.0.1:6379/0" ], "Prefix": "asgi", "Expiry": "00:01:00", "Capacity": 100 }</c>.
 /// </summary>
 /// <remarks>
-/// Every process that shares a Redis, Switchboard or Django, must agree on <see cref="Hosts"/> (the same hosts in the
-/// same order: the order defines the shard ring), <see cref="Prefix"/> and <see cref="SymmetricEncryptionKeys"/>, and
-/// should agree on <see cref="Expiry"/> and <see cref="GroupExpiry"/>.
+/// <para>Every process that shares a Redis, Switchboard or Django, must agree on <see cref="Hosts"/> (the same hosts in
+/// the same order: the order defines the shard ring), <see cref="Prefix"/>, <see cref="RandomPrefixLength"/> and
+/// <see cref="SymmetricEncryptionKeys"/>, and should agree on <see cref="ChannelLayerOptions.Expiry"/> and
+/// <see cref="ChannelLayerOptions.GroupExpiry"/>. Expiry and group expiry are Redis TTLs, so they are whole seconds.</para>
+/// <para>Capacities: a named channel's Redis key holds at most <see cref="ChannelLayerOptions.Capacity"/> messages, as in
+/// channels_redis. A process's key, shared by all its consumers and drained continuously by its receive loop, has no
+/// count limit unless a <see cref="ChannelLayerOptions.ChannelCapacities"/> rule matches; each of its channels is
+/// bounded by <see cref="ChannelLayerOptions.SpecificChannelMaxBytes"/> in the receiving process.</para>
 /// </remarks>
-public sealed class RedisChannelLayerOptions
+public sealed class RedisChannelLayerOptions : ChannelLayerOptions
 {
     /// <summary>The default <see cref="Hosts"/> entry: <c>redis://localhost:6379</c>, as channels_redis.</summary>
     public const string DefaultHost = "redis://localhost:6379";
@@ -20,15 +28,6 @@ public sealed class RedisChannelLayerOptions
 
     /// <summary>The default <see cref="RandomPrefixLength"/>: 12 bytes, as channels_redis 4.</summary>
     public const int DefaultRandomPrefixLength = 12;
-
-    /// <summary>The default <see cref="Expiry"/>: 60 seconds.</summary>
-    public static readonly TimeSpan DefaultExpiry = TimeSpan.FromSeconds(60);
-
-    /// <summary>The default <see cref="GroupExpiry"/>: 86400 seconds (one day).</summary>
-    public static readonly TimeSpan DefaultGroupExpiry = TimeSpan.FromSeconds(86400);
-
-    /// <summary>The default <see cref="Capacity"/>: 100 messages.</summary>
-    public const int DefaultCapacity = 100;
 
     /// <summary>The default <see cref="OperationTimeout"/>: 5 seconds.</summary>
     public static readonly TimeSpan DefaultOperationTimeout = TimeSpan.FromSeconds(5);
@@ -44,25 +43,6 @@ public sealed class RedisChannelLayerOptions
     /// <c>- _ . :</c> only.</summary>
     public string Prefix { get; set; } = DefaultPrefix;
 
-    /// <summary>Gets or sets how long an unread message lives (channels_redis' <c>expiry</c>); also the TTL of channel
-    /// keys. An expired message is never delivered, and a group send that finds a member's messages expired drops that
-    /// member from the group (its reader is gone). Default 60 s; at least 1 s, in whole seconds.</summary>
-    public TimeSpan Expiry { get; set; } = DefaultExpiry;
-
-    /// <summary>Gets or sets how long a group membership lasts after the last
-    /// <see cref="IChannelLayer.GroupAddAsync"/> (channels_redis' <c>group_expiry</c>); also the TTL of group keys.
-    /// Default 86400 s; at least 1 s, in whole seconds.</summary>
-    public TimeSpan GroupExpiry { get; set; } = DefaultGroupExpiry;
-
-    /// <summary>Gets or sets how many messages a Redis channel key holds before <see cref="IChannelLayer.SendAsync"/>
-    /// throws <see cref="ChannelFullException"/> and group sends skip it (channels_redis' <c>capacity</c>). A process's
-    /// key is shared by all its consumers, and its receive loop drains it continuously. Default 100; must be positive.</summary>
-    public int Capacity { get; set; } = DefaultCapacity;
-
-    /// <summary>Gets the per-channel capacities (channels_redis' <c>channel_capacity</c>), tried in order against the
-    /// full channel name; the first rule that matches sets its capacity, and <see cref="Capacity"/> applies when none does.</summary>
-    public IList<ChannelCapacityRule> ChannelCapacities { get; } = new List<ChannelCapacityRule>();
-
     /// <summary>Gets or sets how many random bytes precede each stored message (channels_redis 4.2's
     /// <c>random_prefix_length</c>; 4.0 always uses 12). Every process sharing the Redis must use the same length.
     /// Default 12; 1 to 64.</summary>
@@ -70,7 +50,7 @@ public sealed class RedisChannelLayerOptions
 
     /// <summary>Gets or sets how long one Redis operation (a send, a group operation, connecting) may take before it
     /// fails with a <see cref="RedisChannelLayerException"/>: when Redis is down or unreachable, callers learn it
-    /// within this time instead of hanging. Default 5 s; must be positive.</summary>
+    /// within this time instead of hanging. Default 5 s; positive, at most an hour.</summary>
     public TimeSpan OperationTimeout { get; set; } = DefaultOperationTimeout;
 
     /// <summary>Gets the keys that encrypt messages at rest in Redis (channels_redis' <c>symmetric_encryption_keys</c>,
@@ -78,4 +58,50 @@ public sealed class RedisChannelLayerOptions
     /// after it while you rotate. Every process sharing the Redis needs the same keys. Empty (the default) means no
     /// encryption.</summary>
     public IList<string> SymmetricEncryptionKeys { get; } = new List<string>();
+
+    /// <inheritdoc />
+    public override IList<string> Validate()
+    {
+        var errors = base.Validate();
+        foreach (var host in Hosts)
+        {
+            if (!RedisHost.TryParse(host, out _, out var error))
+            {
+                errors.Add($"RedisChannelLayerOptions.Hosts: {error}");
+            }
+        }
+
+        if (string.IsNullOrEmpty(Prefix) || !Prefix.All(static c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'))
+        {
+            errors.Add($"RedisChannelLayerOptions.Prefix is '{Prefix}'; use letters, digits, '-', '_', '.' and ':' only (default '{DefaultPrefix}').");
+        }
+
+        AddIfNotWholeSeconds(errors, nameof(Expiry), Expiry, DefaultExpiry);
+        AddIfNotWholeSeconds(errors, nameof(GroupExpiry), GroupExpiry, DefaultGroupExpiry);
+        if (RandomPrefixLength is < 1 or > 64)
+        {
+            errors.Add($"RedisChannelLayerOptions.RandomPrefixLength is {RandomPrefixLength}; it must be from 1 to 64 and the same in every process (channels_redis 4.0 uses {DefaultRandomPrefixLength}).");
+        }
+
+        if (OperationTimeout <= TimeSpan.Zero || OperationTimeout > TimeSpan.FromHours(1))
+        {
+            errors.Add($"RedisChannelLayerOptions.OperationTimeout is {OperationTimeout}; it must be positive and at most an hour (default {DefaultOperationTimeout}).");
+        }
+
+        if (SymmetricEncryptionKeys.Any(string.IsNullOrEmpty))
+        {
+            errors.Add("RedisChannelLayerOptions.SymmetricEncryptionKeys contains an empty key; remove it.");
+        }
+
+        return errors;
+    }
+
+    private static void AddIfNotWholeSeconds(IList<string> errors, string name, TimeSpan value, TimeSpan defaultValue)
+    {
+        // Redis TTLs (EXPIRE) are whole seconds, as in channels_redis.
+        if (value > TimeSpan.Zero && (value < TimeSpan.FromSeconds(1) || value.Ticks % TimeSpan.TicksPerSecond != 0 || value > TimeSpan.FromDays(10000)))
+        {
+            errors.Add($"RedisChannelLayerOptions.{name} is {value}; the Redis layer needs a whole number of seconds, at least 1, at most 10000 days (default {defaultValue}).");
+        }
+    }
 }

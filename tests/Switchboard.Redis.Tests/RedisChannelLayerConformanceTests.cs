@@ -3,25 +3,29 @@ using Switchboard.Specification.Tests;
 
 namespace Switchboard.Redis.Tests;
 
-/// <summary>The shipped conformance suite against the Redis layer on a real redis-server.</summary>
+/// <summary>The shipped conformance suite, scale-out cases included (two layer instances on one redis-server, as two
+/// processes), against the Redis layer on a real redis-server.</summary>
 [Collection(RedisCollection.Name)]
-public sealed class RedisChannelLayerConformanceTests(RedisServerFixture redis) : ChannelLayerTestsBase
+public sealed class RedisChannelLayerConformanceTests(RedisServerFixture redis) : ScaleoutChannelLayerTestsBase
 {
-    protected override IChannelLayer CreateLayer(ChannelLayerTestOptions options)
-    {
-        var layerOptions = new RedisChannelLayerOptions
-        {
-            Prefix = RedisServerFixture.UniquePrefix(),
-            Expiry = options.Expiry,
-            GroupExpiry = options.GroupExpiry,
-            Capacity = options.Capacity,
-        };
-        layerOptions.Hosts.Add(redis.Server.Url);
-        foreach (var rule in options.ChannelCapacities)
-        {
-            layerOptions.ChannelCapacities.Add(rule);
-        }
+    private readonly Dictionary<IChannelLayer, string> _prefixes = [];
 
-        return new RedisChannelLayer(layerOptions);
+    // The model test waits in real time here (2 s per time step): fewer steps keep the suite fast.
+    protected override int GroupModelSteps => 400;
+
+    protected override int GroupModelTimeSteps => 3;
+
+    protected override IChannelLayer CreateLayer(ChannelLayerTestOptions options) => Create(options, RedisServerFixture.UniquePrefix());
+
+    protected override IChannelLayer CreatePeerLayer(IChannelLayer first, ChannelLayerTestOptions options) => Create(options, _prefixes[first]);
+
+    private RedisChannelLayer Create(ChannelLayerTestOptions options, string prefix)
+    {
+        var layerOptions = new RedisChannelLayerOptions { Prefix = prefix };
+        options.CopyTo(layerOptions);
+        layerOptions.Hosts.Add(redis.Server.Url);
+        var layer = new RedisChannelLayer(layerOptions);
+        _prefixes[layer] = prefix;
+        return layer;
     }
 }

@@ -5,55 +5,66 @@ namespace Switchboard.Redis.Internal;
 /// <summary>
 /// The local buffers of this process's channels: what the receive loop took from the process's Redis key, waiting for
 /// the consumer of each local channel to receive it. Each buffer is the core's <see cref="InMemoryChannelQueue"/>, so
-/// the delivery rules are the in-memory layer's: FIFO, expiry from the send time, readers served in order.
+/// the delivery rules are the in-memory layer's for process-specific channels (the fan-out contract): FIFO, expiry from
+/// the send time, readers served in order, each channel bounded by <see cref="ChannelLayerOptions.SpecificChannelMaxBytes"/>,
+/// and a <see cref="DroppedMessages"/> marker where messages were lost (over the budget, or expired unread).
 /// </summary>
 internal sealed class RedisLocalChannels : IDisposable
 {
     private static readonly Func<string, RedisLocalChannels, InMemoryChannelQueue> s_createQueue =
-        static (name, owner) => new InMemoryChannelQueue(name, int.MaxValue, owner._queues);
+        static (name, owner) => new InMemoryChannelQueue(name, owner._options.GetCapacity(name), owner._options.SpecificChannelMaxBytes, owner._expiryTicks, owner._queues);
 
     private readonly ConcurrentDictionary<string, InMemoryChannelQueue> _queues = new(StringComparer.Ordinal);
+    private readonly ChannelLayerOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly long _expiryTicks;
     private readonly ITimer _sweepTimer;
-    private readonly Action<string, int> _onExpired;
+    private readonly Action<string, long> _onExpired;
     private volatile bool _disposed;
 
-    public RedisLocalChannels(TimeProvider timeProvider, TimeSpan sweepInterval, Action<string, int> onExpired)
+    public RedisLocalChannels(ChannelLayerOptions options, TimeProvider timeProvider, long expiryTicks, Action<string, long> onExpired)
     {
+        _options = options;
         _timeProvider = timeProvider;
+        _expiryTicks = expiryTicks;
         _onExpired = onExpired;
-        _sweepTimer = timeProvider.CreateTimer(static state => ((RedisLocalChannels)state!).Sweep(), this, sweepInterval, sweepInterval);
+
+        // At most hourly, like the in-memory layer's sweep: it only bounds how long departed consumers' buffers live.
+        var interval = TimeSpan.FromTicks(Math.Min(options.Expiry.Ticks, TimeSpan.TicksPerHour));
+        _sweepTimer = timeProvider.CreateTimer(static state => ((RedisLocalChannels)state!).Sweep(), this, interval, interval);
     }
 
     /// <summary>Gets the number of local buffers held, for tests.</summary>
     public int Count => _queues.Count;
 
-    /// <summary>Puts a message into a local channel's buffer, or hands it to the receive waiting there.</summary>
+    /// <summary>Puts a message into a local channel's buffer, or hands it to the receive waiting there; over the
+    /// channel's budget it is dropped and a marker left in its place (the sender cannot be told any more).</summary>
     /// <param name="channel">The local channel.</param>
     /// <param name="message">The read-only message, shared by every local channel it goes to.</param>
     /// <param name="expiresAt">The <see cref="TimeProvider"/> timestamp from which it is expired.</param>
-    public void Deliver(string channel, LayerMessage message, long expiresAt)
+    /// <returns><see langword="false"/> when it was dropped over the budget.</returns>
+    public bool Deliver(string channel, LayerMessage message, long expiresAt)
     {
         if (_disposed)
         {
-            return;
+            return true;
         }
 
         var now = _timeProvider.GetTimestamp();
         while (true)
         {
             var queue = _queues.GetOrAdd(channel, s_createQueue, this);
-            var result = queue.TryWrite(message, now, expiresAt, out var expired, out var waiter);
+            var result = queue.TryWrite(message, now, expiresAt, dropWhenFull: true, out var expired, out var waiter);
             OnExpired(channel, expired);
             switch (result)
             {
                 case InMemoryChannelQueue.WriteResult.Handed:
                     waiter!.SetResult(message);
-                    return;
+                    return true;
                 case InMemoryChannelQueue.WriteResult.Removed:
                     continue;
                 default:
-                    return;
+                    return result != InMemoryChannelQueue.WriteResult.Dropped;
             }
         }
     }
@@ -127,7 +138,7 @@ internal sealed class RedisLocalChannels : IDisposable
         }
     }
 
-    private void OnExpired(string channel, int expired)
+    private void OnExpired(string channel, long expired)
     {
         if (expired > 0)
         {

@@ -14,6 +14,7 @@ namespace Switchboard.Redis.Internal;
 internal sealed class RedisProcessReceiver : IAsyncDisposable
 {
     private const int DrainBatch = 256;
+    private const int DispatchBatch = 4096;
     private static readonly TimeSpan s_initialBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(5);
 
@@ -155,8 +156,7 @@ internal sealed class RedisProcessReceiver : IAsyncDisposable
                     var popped = await connection.PopAsync(keys, wake).ConfigureAwait(false);
                     if (popped is { } first)
                     {
-                        _layer.DispatchProcessMessage(first.Key, first.Member, first.Score);
-                        await DrainAsync(connection, first.Key).ConfigureAwait(false);
+                        await DrainAsync(connection, first).ConfigureAwait(false);
                     }
 
                     if (failures > 0)
@@ -192,21 +192,31 @@ internal sealed class RedisProcessReceiver : IAsyncDisposable
         }
     }
 
-    /// <summary>Takes what else a burst left on the key, a batch per round trip, without blocking.</summary>
-    private async Task DrainAsync(RedisBlockingConnection connection, RedisKey key)
+    /// <summary>Takes what else a burst left on the key, up to <see cref="DrainBatch"/> members per round trip
+    /// without blocking, and hands them to the layer in pop order, up to <see cref="DispatchBatch"/> at a time.</summary>
+    private async Task DrainAsync(RedisBlockingConnection connection, RedisBlockingConnection.PoppedMember first)
     {
-        while (!_stopping.IsCancellationRequested)
+        var batch = new List<(byte[] Member, double Score)> { (first.Member, first.Score) };
+        var more = true;
+        while (more && !_stopping.IsCancellationRequested)
         {
-            var batch = await connection.PopManyAsync(key, DrainBatch).ConfigureAwait(false);
-            foreach (var entry in batch)
+            var entries = await connection.PopManyAsync(first.Key, DrainBatch).ConfigureAwait(false);
+            foreach (var entry in entries)
             {
-                _layer.DispatchProcessMessage(key, (byte[])entry.Element!, entry.Score);
+                batch.Add(((byte[])entry.Element!, entry.Score));
             }
 
-            if (batch.Length < DrainBatch)
+            more = entries.Length == DrainBatch;
+            if (!more || batch.Count >= DispatchBatch)
             {
-                return;
+                _layer.DispatchProcessMessages(first.Key, batch);
+                batch.Clear();
             }
+        }
+
+        if (batch.Count > 0)
+        {
+            _layer.DispatchProcessMessages(first.Key, batch);
         }
     }
 
