@@ -37,7 +37,8 @@ public static class ChatServer
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         // The in-memory layer is the default; with it, the thumbnails worker must run in this process.
-        builder.Services.AddSwitchboard(Application).AddWorker(ThumbnailConsumer.Channel);
+        var switchboard = builder.Services.AddSwitchboard(Application).AddWorker(ThumbnailConsumer.Channel);
+        ChatLayer.Configure(switchboard, ChatLayer.Resolve(builder.Configuration));
         configure?.Invoke(builder);
 
         var app = builder.Build();
