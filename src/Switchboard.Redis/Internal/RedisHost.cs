@@ -196,6 +196,9 @@ internal sealed class RedisHost
 
             // CLIENT UNBLOCK wakes our own blocking pops (cancellation, shutdown); it is an admin command.
             AllowAdmin = true,
+
+            // Reconnect soon after Redis is back: from 100 ms, doubling up to 2 s between attempts.
+            ReconnectRetryPolicy = new ExponentialRetry(100, 2000),
         };
         return configuration;
     }

@@ -160,6 +160,23 @@ public sealed class RedisServer : IAsyncDisposable
         return text.TrimEnd('\n');
     }
 
+    /// <summary>Waits until a group key holds at least <paramref name="members"/> members (a consumer joined), bounded.</summary>
+    public async Task WaitForGroupMembersAsync(string prefix, string group, int members = 1)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < s_startTimeout)
+        {
+            if (int.TryParse(await CliAsync("ZCARD", $"{prefix}:group:{group}"), out var count) && count >= members)
+            {
+                return;
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"Group '{group}' did not get {members} members within {s_startTimeout}.");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
