@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Runs every Switchboard test. Installs what the tests need where it can (Chromium for the browser test, as root).
+# Runs every Switchboard test. Installs what the tests need where it can (as root: Chromium, redis-server, Django Channels).
 # Usage: ./test.sh [extra dotnet test arguments, e.g. --filter "FullyQualifiedName~Routing"]
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages the tests run for real: Chromium (browser test), redis-server and Django Channels with channels_redis
+# under Debian's /usr/bin/python3 (Redis layer and interop tests).
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
+/usr/bin/python3 -c "import channels_redis, channels, msgpack" >/dev/null 2>&1 || missing+=(python3-channels-redis python3-django-channels python3-msgpack)
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test.sh: installing chromium (Debian package) for the browser test"
+    echo "test.sh: installing ${missing[*]} (Debian packages) for the tests"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq chromium >/dev/null
+    apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "test.sh: chromium is missing and cannot be installed here; the browser test will fail (install the Debian package 'chromium')." >&2
+    echo "test.sh: ${missing[*]} missing and cannot be installed here; the tests that need them will fail (install these Debian packages)." >&2
   fi
 fi
 
