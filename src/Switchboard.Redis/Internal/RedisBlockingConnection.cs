@@ -16,22 +16,45 @@ internal sealed class RedisBlockingConnection : IAsyncDisposable
     private readonly ConnectionMultiplexer _multiplexer;
     private readonly IDatabase _database;
     private readonly int _blockSeconds;
+    private readonly TimeSpan _timeout;
 
-    private RedisBlockingConnection(RedisShard shard, ConnectionMultiplexer multiplexer, int blockSeconds)
+    private RedisBlockingConnection(RedisShard shard, ConnectionMultiplexer multiplexer, int blockSeconds, TimeSpan timeout)
     {
         _shard = shard;
         _multiplexer = multiplexer;
         _database = multiplexer.GetDatabase();
         _blockSeconds = blockSeconds;
+        _timeout = timeout;
     }
 
-    /// <summary>Opens a dedicated connection whose command timeout covers a whole blocking pop.</summary>
-    public static async Task<RedisBlockingConnection> ConnectAsync(RedisShard shard, TimeSpan timeout, TimeSpan blockTimeout, string clientName)
+    /// <summary>Opens a dedicated connection whose command timeout covers a whole blocking pop; connecting itself fails
+    /// within <paramref name="timeout"/>.</summary>
+    public static async Task<RedisBlockingConnection> ConnectAsync(RedisShard shard, TimeSpan timeout, TimeSpan blockTimeout, string clientName, CancellationToken cancellationToken)
     {
         var blockSeconds = Math.Max(1, (int)Math.Ceiling(blockTimeout.TotalSeconds));
         var configuration = shard.Host.ToConfiguration(timeout + TimeSpan.FromSeconds(blockSeconds), clientName);
-        var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
-        return new RedisBlockingConnection(shard, multiplexer, blockSeconds);
+        configuration.ConnectTimeout = (int)Math.Clamp(timeout.TotalMilliseconds, 1, int.MaxValue);
+        var connecting = ConnectionMultiplexer.ConnectAsync(configuration);
+        try
+        {
+            return new RedisBlockingConnection(shard, await connecting.WaitAsync(timeout, cancellationToken).ConfigureAwait(false), blockSeconds, timeout);
+        }
+        catch
+        {
+            // Given up on: close the connection once it is made, so it does not retry in the background forever.
+            _ = connecting.ContinueWith(
+                static task =>
+                {
+                    if (task.IsCompletedSuccessfully)
+                    {
+                        task.Result.Dispose();
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            throw;
+        }
     }
 
     /// <summary>Pops the oldest member of the first non-empty key, waiting up to the block timeout (or
@@ -54,7 +77,8 @@ internal sealed class RedisBlockingConnection : IAsyncDisposable
         long clientId;
         try
         {
-            clientId = (long)await id.ConfigureAwait(false);
+            // A connection that cannot answer CLIENT ID within the operation timeout is down: fail now, not after the pop's timeout.
+            clientId = (long)await id.WaitAsync(_timeout).ConfigureAwait(false);
         }
         catch
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -41,10 +42,13 @@ internal sealed class RedisShard : IAsyncDisposable
     public async Task<T> RunAsync<T, TState>(string operation, TState state, Func<IDatabase, TState, Task<T>> command, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        var started = Stopwatch.GetTimestamp();
         try
         {
+            // One deadline for connecting (the first time) and the command together.
             var database = await GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
-            return await command(database, state).WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
+            var remaining = _timeout - Stopwatch.GetElapsedTime(started);
+            return await command(database, state).WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsRedisFailure(ex))
         {
@@ -63,7 +67,7 @@ internal sealed class RedisShard : IAsyncDisposable
 
         try
         {
-            return await RedisBlockingConnection.ConnectAsync(this, _timeout, _blockTimeout, _clientName + ".blocking").WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
+            return await RedisBlockingConnection.ConnectAsync(this, _timeout, _blockTimeout, _clientName + ".blocking", cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsRedisFailure(ex))
         {

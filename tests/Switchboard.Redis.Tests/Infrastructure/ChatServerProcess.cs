@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Switchboard.Redis.Tests.Infrastructure;
+
+/// <summary>
+/// The reference app as a separate process, started the way the README says (<c>Chat --layer redis://...</c>, here on
+/// port 0 of 127.0.0.1), its address read from its "Now listening on" line; killed on dispose.
+/// </summary>
+public sealed partial class ChatServerProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ChatServerProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Uri HttpBase { get; private set; } = null!;
+
+    public static async Task<ChatServerProcess> StartAsync(string layerUrl, params string[] extraArguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Chat.dll"), "--urls", "http://127.0.0.1:0", "--layer", layerUrl }.Concat(extraArguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var server = new ChatServerProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start."));
+        try
+        {
+            server.HttpBase = await server._listening.Task.WaitAsync(s_startTimeout);
+            return server;
+        }
+        catch (TimeoutException)
+        {
+            await server.DisposeAsync();
+            throw new TimeoutException($"The Chat app did not start listening within {s_startTimeout}: {server.Output}");
+        }
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningLine();
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            _listening.TrySetException(new InvalidOperationException($"The Chat app exited: {Output}"));
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (ListeningLine().Match(line) is { Success: true } match)
+        {
+            _listening.TrySetResult(new Uri(match.Groups[1].Value));
+        }
+    }
+}
