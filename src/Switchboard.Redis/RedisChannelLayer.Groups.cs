@@ -73,6 +73,12 @@ public sealed partial class RedisChannelLayer
 
     private async ValueTask GroupSendCoreAsync(string group, LayerMessage message, CancellationToken cancellationToken)
     {
+        if (_groupSendInOneScript)
+        {
+            await GroupSendOneHostAsync(group, message, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var groupShard = ShardFor(group);
         var groupKey = GroupKey(group);
         var now = UnixNow();
@@ -86,21 +92,20 @@ public sealed partial class RedisChannelLayer
             return;
         }
 
-        // One bucket per destination key (per receiving process, or per normal channel), in member order.
+        // One bucket per destination key (per receiving process, or per normal channel), in member order. The lookup
+        // by span finds a process's bucket without cutting a string out of each of its thousand member names.
         var buckets = new Dictionary<string, GroupSendBucket>(StringComparer.Ordinal);
+        var byTarget = buckets.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var value in members)
         {
             var channel = (string)value!;
-            if (!ChannelNames.IsValidChannelName(channel))
+            var bang = channel.IndexOf('!', StringComparison.Ordinal);
+            var target = bang < 0 ? channel.AsSpan() : channel.AsSpan(0, bang + 1);
+            if (!byTarget.TryGetValue(target, out var bucket))
             {
-                continue; // not written by a channel layer; never send to it
-            }
-
-            var target = ChannelNames.GetProcessPart(channel);
-            if (!buckets.TryGetValue(target, out var bucket))
-            {
-                bucket = new GroupSendBucket(target, _prefix + target, GetCapacity(channel), RedisShardRing.GetIndex(target, _shards.Length));
-                buckets.Add(target, bucket);
+                var name = target.ToString();
+                bucket = new GroupSendBucket(name, _prefix + name, GetCapacity(channel), RedisShardRing.GetIndex(name, _shards.Length));
+                buckets.Add(name, bucket);
             }
 
             bucket.Channels.Add(channel);
@@ -163,6 +168,36 @@ public sealed partial class RedisChannelLayer
         if (gone is not null)
         {
             await RemoveGoneMembersAsync(groupShard, group, gone, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One host, no capacity rules, no encryption: the whole group send is one script, one round trip.</summary>
+    private async ValueTask GroupSendOneHostAsync(string group, LayerMessage message, CancellationToken cancellationToken)
+    {
+        var now = UnixNow();
+        var body = _codec.PrepareGroup(message);
+        var (random, header) = _codec.PrepareScriptedGroup(body);
+        RedisValue[] arguments =
+        [
+            now - _groupExpirySeconds, _prefix, random, header, body.Entries, now, now - _expirySeconds,
+            ExpirySecondsForTtl, SpecificKeyTtlSeconds, _options.Capacity, int.MaxValue,
+        ];
+        var result = (RedisResult[])(await _shards[0].RunAsync(
+            $"send to group '{group}'",
+            (Key: (RedisKey)GroupKey(group), Arguments: arguments),
+            static (database, s) => database.ScriptEvaluateAsync(RedisScripts.GroupSendOneHost, [s.Key], s.Arguments),
+            cancellationToken).ConfigureAwait(false))!;
+        var sent = (int)result[0];
+        var dropped = (int)result[1];
+        _metrics.MessagesSent.Add(sent);
+        if (dropped > 0)
+        {
+            OnGroupSendDropped(group, message, dropped, sent + dropped, (string)result[3]!);
+        }
+
+        if ((int)result[2] > 0)
+        {
+            Log.MembersLeftGroup(Logger, (int)result[2], group, (string)result[4]!);
         }
     }
 

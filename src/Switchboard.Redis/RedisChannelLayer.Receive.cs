@@ -34,8 +34,14 @@ public sealed partial class RedisChannelLayer
             return ReceiveNormalAsync(channel, cancellationToken);
         }
 
+        // The common case, a consumer's channel from NewChannelAsync(), needs no allocation and no key lookup.
+        if (channel.StartsWith(_defaultProcessPart, StringComparison.Ordinal))
+        {
+            return ReceiveLocalAsync(channel, cancellationToken);
+        }
+
         var processPart = ChannelNames.GetProcessPart(channel);
-        if (!processPart.EndsWith(ClientPrefix + "!", StringComparison.Ordinal))
+        if (!processPart.EndsWith(_clientSuffix, StringComparison.Ordinal))
         {
             throw new ArgumentException(
                 $"Channel '{channel}' belongs to another process (or layer instance): a process receives only on the process-specific channels its own layer created with NewChannelAsync (client prefix {ClientPrefix}).",
@@ -85,7 +91,7 @@ public sealed partial class RedisChannelLayer
             var expiresAt = timestamp + (long)(remaining * _timeProvider.TimestampFrequency);
             foreach (var channel in decoded.Channels ?? [decoded.Channel!])
             {
-                if (!channel.StartsWith(processPart, StringComparison.Ordinal) || !ChannelNames.IsValidChannelName(channel))
+                if (!channel.StartsWith(processPart, StringComparison.Ordinal))
                 {
                     // Only channels of the key the message came from: a foreign name is never delivered here.
                     Log.MessageForAnotherProcess(Logger, channel, processPart);

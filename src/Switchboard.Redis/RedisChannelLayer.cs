@@ -44,6 +44,9 @@ public sealed partial class RedisChannelLayer : IChannelLayer, IAsyncDisposable,
     private readonly RedisChannelLayerOptions _options = new();
     private readonly CancellationTokenSource _disposing = new();
     private readonly string _prefix;
+    private readonly string _clientSuffix;
+    private readonly string _defaultProcessPart;
+    private readonly bool _groupSendInOneScript;
     private readonly double _expirySeconds;
     private readonly double _groupExpirySeconds;
     private readonly long _expiryTicks;
@@ -89,6 +92,8 @@ public sealed partial class RedisChannelLayer : IChannelLayer, IAsyncDisposable,
         _groupExpirySeconds = options.GroupExpiry.TotalSeconds;
         _expiryTicks = (long)(options.Expiry.TotalSeconds * timeProvider.TimestampFrequency);
         ClientPrefix = Guid.NewGuid().ToString("N");
+        _clientSuffix = ClientPrefix + "!";
+        _defaultProcessPart = "specific." + _clientSuffix;
 
         var hosts = options.Hosts.Count == 0 ? [RedisChannelLayerOptions.DefaultHost] : options.Hosts.ToArray();
         var clientName = "switchboard." + ClientPrefix[..8];
@@ -97,6 +102,9 @@ public sealed partial class RedisChannelLayer : IChannelLayer, IAsyncDisposable,
             ? null
             : new FernetCrypter(options.SymmetricEncryptionKeys, options.Expiry + TimeSpan.FromSeconds(10), timeProvider);
         _codec = new RedisMessageCodec(options.RandomPrefixLength, crypter);
+
+        // Capacity rules (globs, regexes) and Fernet cannot run inside Redis; several hosts need several scripts.
+        _groupSendInOneScript = _shards.Length == 1 && options.ChannelCapacities.Count == 0 && crypter is null;
         _metrics = new ChannelLayerMetrics(meterFactory);
         _local = new RedisLocalChannels(_options, timeProvider, _expiryTicks, OnLocalExpired);
         _receiver = new RedisProcessReceiver(this, _shards);

@@ -59,6 +59,22 @@ internal sealed class RedisMessageCodec
         return new GroupBody(message.Count, body.WrittenMemory);
     }
 
+    /// <summary>Gets whether messages are encrypted (then a copy can only be built here, not in a Redis script).</summary>
+    public bool IsEncrypted => _crypter is not null;
+
+    /// <summary>The parts a Redis script assembles a group message's copies from (<c>RedisScripts.GroupSendOneHost</c>):
+    /// one random prefix, the map header (entries plus <c>__asgi_channel__</c>) and the encoded entries.</summary>
+    public (byte[] RandomPrefix, byte[] MapHeader) PrepareScriptedGroup(GroupBody body)
+    {
+        var header = new ArrayBufferWriter<byte>(8);
+        var writer = new MessagePackWriter(header);
+        writer.WriteMapHeader(body.Count + 1);
+        writer.Flush();
+        var random = new byte[_randomPrefixLength];
+        Random.Shared.NextBytes(random);
+        return (random, header.WrittenSpan.ToArray());
+    }
+
     /// <summary>Serializes one copy of a group message for the channels of one Redis key.</summary>
     public byte[] SerializeForGroup(GroupBody body, IReadOnlyList<string> channels)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using StackExchange.Redis;
 
 namespace Switchboard.Redis.Internal;
@@ -17,6 +18,7 @@ internal sealed class RedisProcessReceiver : IAsyncDisposable
     private const int DispatchBatch = 4096;
     private static readonly TimeSpan s_initialBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_linger = TimeSpan.FromSeconds(2);
 
     private readonly RedisChannelLayer _layer;
     private readonly RedisShard[] _shards;
@@ -25,6 +27,7 @@ internal sealed class RedisProcessReceiver : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private RedisKey[] _keys = [];
     private int _active;
+    private long _idleSince;
     private bool _disposed;
 
     public RedisProcessReceiver(RedisChannelLayer layer, RedisShard[] shards)
@@ -92,12 +95,15 @@ internal sealed class RedisProcessReceiver : IAsyncDisposable
         }
     }
 
-    /// <summary>A local receive ended; the loops stop after their current pop when it was the last.</summary>
+    /// <summary>A local receive ended; when it was the last, the loops stop after <see cref="s_linger"/> without receives.</summary>
     public void Release()
     {
         lock (_lock)
         {
-            _active--;
+            if (--_active == 0)
+            {
+                _idleSince = Stopwatch.GetTimestamp();
+            }
         }
     }
 
@@ -140,7 +146,7 @@ internal sealed class RedisProcessReceiver : IAsyncDisposable
                 CancellationToken wake;
                 lock (_lock)
                 {
-                    if (_active == 0 || _disposed || _keys.Length == 0)
+                    if (_disposed || _keys.Length == 0 || (_active == 0 && Stopwatch.GetElapsedTime(_idleSince) >= s_linger))
                     {
                         loop.Task = null;
                         break;

@@ -90,4 +90,93 @@ internal static class RedisScripts
         end
         return statuses
         """;
+
+    /// <summary>
+    /// A whole group send in one round trip, when everything lives on one host, no capacity rule applies and messages
+    /// are not encrypted: reads the members (dropping expired memberships), buckets them by destination key, builds
+    /// each key's copy (the message's msgpack entries, then <c>__asgi_channel__</c> and the array of the key's member
+    /// names, encoded here as the smallest msgpack str and array headers, as RedisMessageCodec does), writes it as
+    /// <see cref="GroupSend"/> does, and removes the members whose readers are gone. KEYS[1] the group key; ARGV the
+    /// group cutoff, the key prefix, the random prefix, the map header, the encoded entries, score, expiry cutoff, the
+    /// TTLs (s) of a named channel's key and of a process's key, the capacity of a named channel and of a process's key.
+    /// Returns {members sent to, members dropped as full, members removed as gone, a dropped name, a removed name}.
+    /// </summary>
+    public const string GroupSendOneHost = """
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, ARGV[1])
+        local members = redis.call('ZRANGE', KEYS[1], 0, -1)
+        if #members == 0 then
+          return {0, 0, 0, '', ''}
+        end
+        local order, buckets = {}, {}
+        for _, name in ipairs(members) do
+          local bang = string.find(name, '!', 1, true)
+          local target = name
+          if bang then
+            target = string.sub(name, 1, bang)
+          end
+          local bucket = buckets[target]
+          if not bucket then
+            bucket = {}
+            buckets[target] = bucket
+            order[#order + 1] = target
+          end
+          bucket[#bucket + 1] = name
+        end
+        local head = ARGV[3] .. ARGV[4] .. ARGV[5] .. string.char(176) .. '__asgi_channel__'
+        local sent, dropped, gone = 0, 0, {}
+        local firstDropped = ''
+        for _, target in ipairs(order) do
+          local names = buckets[target]
+          local n = #names
+          local parts = {head}
+          if n < 16 then
+            parts[2] = string.char(144 + n)
+          elseif n < 65536 then
+            parts[2] = string.char(220, math.floor(n / 256), n % 256)
+          else
+            parts[2] = string.char(221, math.floor(n / 16777216) % 256, math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256)
+          end
+          for _, name in ipairs(names) do
+            local length = #name
+            if length < 32 then
+              parts[#parts + 1] = string.char(160 + length)
+            else
+              parts[#parts + 1] = string.char(217, length)
+            end
+            parts[#parts + 1] = name
+          end
+          local key = ARGV[2] .. target
+          local specific = string.sub(target, -1) == '!'
+          local expired
+          local capacity = ARGV[10]
+          local ttl = ARGV[8]
+          if specific then
+            local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+            expired = oldest[2] ~= nil and tonumber(oldest[2]) <= tonumber(ARGV[7])
+            capacity = ARGV[11]
+            ttl = ARGV[9]
+          else
+            expired = redis.call('ZREMRANGEBYSCORE', key, 0, ARGV[7]) > 0
+          end
+          if redis.call('ZCARD', key) < tonumber(capacity) then
+            redis.call('ZADD', key, ARGV[6], table.concat(parts))
+            redis.call('EXPIRE', key, ttl)
+            sent = sent + n
+          else
+            dropped = dropped + n
+            if firstDropped == '' then
+              firstDropped = names[1]
+            end
+          end
+          if expired then
+            for _, name in ipairs(names) do
+              gone[#gone + 1] = name
+            end
+          end
+        end
+        for i = 1, #gone, 1000 do
+          redis.call('ZREM', KEYS[1], unpack(gone, i, math.min(i + 999, #gone)))
+        end
+        return {sent, dropped, #gone, firstDropped, gone[1] or ''}
+        """;
 }

@@ -92,6 +92,33 @@ public sealed class RedisStorageLayoutTests(RedisServerFixture redis) : IAsyncLi
         Assert.Equal("hi", plain.Message.GetString("message"));
     }
 
+    /// <summary>On one host the whole group send is one Lua script that builds each copy itself: its bytes must be the
+    /// codec's (checked with 20 names, an array16, and with a named channel's single name).</summary>
+    [Fact]
+    public async Task GroupSendAsync_OneScriptCopies_AreTheCodecsBytes()
+    {
+        var names = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            names.Add(await _layer.NewChannelAsync());
+            await _layer.GroupAddAsync("big", names[^1]);
+        }
+
+        await _layer.GroupAddAsync("big", "plainchan");
+        var message = new LayerMessage("chat.message") { ["message"] = "héllo", ["n"] = 300L, ["raw"] = new byte[] { 1, 2 } };
+        var order = (await Database.SortedSetRangeByRankAsync(_prefix + ":group:big")).Select(static v => (string)v!).ToList();
+
+        await _layer.GroupSendAsync("big", message);
+
+        var codec = new RedisMessageCodec(12, null);
+        var body = codec.PrepareGroup(message);
+        var processCopy = (byte[])Assert.Single(await Database.SortedSetRangeByRankAsync($"{_prefix}specific.{_layer.ClientPrefix}!"))!;
+        var expected = codec.SerializeForGroup(body, order.Where(static n => n.Contains('!', StringComparison.Ordinal)).ToList());
+        Assert.Equal(Convert.ToHexStringLower(expected.AsSpan(12)), Convert.ToHexStringLower(processCopy.AsSpan(12)));
+        var plainCopy = (byte[])Assert.Single(await Database.SortedSetRangeByRankAsync(_prefix + "plainchan"))!;
+        Assert.Equal(Convert.ToHexStringLower(codec.SerializeForGroup(body, ["plainchan"]).AsSpan(12)), Convert.ToHexStringLower(plainCopy.AsSpan(12)));
+    }
+
     [Fact]
     public async Task ReceiveAsync_NamedChannel_LeavesNoInflightBackup()
     {
