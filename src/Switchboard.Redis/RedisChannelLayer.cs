@@ -108,6 +108,9 @@ public sealed partial class RedisChannelLayer : IChannelLayer, IAsyncDisposable,
         _metrics = new ChannelLayerMetrics(meterFactory);
         _local = new RedisLocalChannels(_options, timeProvider, _expiryTicks, OnLocalExpired);
         _receiver = new RedisProcessReceiver(this, _shards);
+
+        // The key of NewChannelAsync()'s default prefix; other prefixes add their keys when first used.
+        _receiver.AddKey(_prefix + _defaultProcessPart);
     }
 
     /// <summary>Gets this layer's client prefix: the 32 hex characters in every channel name it creates
