@@ -14,12 +14,14 @@ public sealed class RedisServer : IAsyncDisposable
     private const string Executable = "/usr/bin/redis-server";
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(10);
     private readonly string _directory;
+    private readonly string[] _extraArguments;
     private Process? _process;
 
-    private RedisServer(int port, string directory)
+    private RedisServer(int port, string directory, string[] extraArguments)
     {
         Port = port;
         _directory = directory;
+        _extraArguments = extraArguments;
     }
 
     /// <summary>Gets the loopback port.</summary>
@@ -35,7 +37,8 @@ public sealed class RedisServer : IAsyncDisposable
     public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>Starts a server on a free loopback port.</summary>
-    public static async Task<RedisServer> StartAsync()
+    /// <param name="extraArguments">More redis-server options, for example <c>--requirepass secret</c>.</param>
+    public static async Task<RedisServer> StartAsync(params string[] extraArguments)
     {
         if (!File.Exists(Executable))
         {
@@ -46,7 +49,7 @@ public sealed class RedisServer : IAsyncDisposable
         var directory = Directory.CreateTempSubdirectory("switchboard-redis-").FullName;
         for (var attempt = 0; ; attempt++)
         {
-            var server = new RedisServer(FreePort(), directory);
+            var server = new RedisServer(FreePort(), directory, extraArguments);
             try
             {
                 await server.StartAgainAsync();
@@ -79,7 +82,7 @@ public sealed class RedisServer : IAsyncDisposable
             "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
             "--unixsocket", UnixSocket, "--unixsocketperm", "700", "--save", "", "--appendonly", "no",
             "--daemonize", "no", "--protected-mode", "no", "--loglevel", "warning",
-        })
+        }.Concat(_extraArguments))
         {
             start.ArgumentList.Add(argument);
         }
@@ -208,7 +211,7 @@ public sealed class RedisServer : IAsyncDisposable
             await stream.WriteAsync("PING\r\n"u8.ToArray(), timeout.Token);
             var buffer = new byte[16];
             var read = await stream.ReadAsync(buffer, timeout.Token);
-            return read > 0 && buffer[0] == (byte)'+';
+            return read > 0 && (buffer[0] == (byte)'+' || buffer[0] == (byte)'-'); // -NOAUTH: up, with a password
         }
         catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
         {
