@@ -66,7 +66,7 @@ public sealed partial class RedisChannelLayer
     {
         await ShardFor(group).RunAsync(
             $"add channel '{channel}' to group '{group}'",
-            (Key: GroupKey(group), Score: UnixNow(), Channel: channel, Ttl: GroupExpirySecondsForTtl),
+            (Key: GroupKey(group), Score: NextScore(), Channel: channel, Ttl: GroupExpirySecondsForTtl),
             static (database, s) => database.ScriptEvaluateAsync(RedisScripts.GroupAdd, [s.Key], [s.Score, s.Channel, s.Ttl]),
             cancellationToken).ConfigureAwait(false);
     }
@@ -81,7 +81,7 @@ public sealed partial class RedisChannelLayer
 
         var groupShard = ShardFor(group);
         var groupKey = GroupKey(group);
-        var now = UnixNow();
+        var now = NextScore();
         var members = (RedisValue[])(await groupShard.RunAsync(
             $"read the members of group '{group}'",
             (Key: groupKey, Cutoff: now - _groupExpirySeconds),
@@ -174,7 +174,7 @@ public sealed partial class RedisChannelLayer
     /// <summary>One host, no capacity rules, no encryption: the whole group send is one script, one round trip.</summary>
     private async ValueTask GroupSendOneHostAsync(string group, LayerMessage message, CancellationToken cancellationToken)
     {
-        var now = UnixNow();
+        var now = NextScore();
         var body = _codec.PrepareGroup(message);
         var (random, header) = _codec.PrepareScriptedGroup(body);
         RedisValue[] arguments =

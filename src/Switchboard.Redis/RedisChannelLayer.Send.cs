@@ -39,7 +39,7 @@ public sealed partial class RedisChannelLayer
 
     private async ValueTask SendCoreAsync(RedisShard shard, string channel, byte[] member, CancellationToken cancellationToken)
     {
-        var now = UnixNow();
+        var now = NextScore();
         var capacity = GetCapacity(channel);
         var key = ChannelKey(channel);
         if (ChannelNames.IsProcessSpecific(channel))

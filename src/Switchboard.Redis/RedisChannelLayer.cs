@@ -52,6 +52,7 @@ public sealed partial class RedisChannelLayer : IChannelLayer, IAsyncDisposable,
     private readonly long _expiryTicks;
     private int _sendIndex = -1;
     private int _receiveIndex = -1;
+    private double _lastScore;
     private long _nextDropWarning;
     private long _nextBudgetWarning;
     private long _nextLoopWarning;
@@ -187,6 +188,23 @@ public sealed partial class RedisChannelLayer : IChannelLayer, IAsyncDisposable,
 
     /// <summary>The current time as channels_redis writes it: Unix seconds as a double, like Python's <c>time.time()</c>.</summary>
     private double UnixNow() => (_timeProvider.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalSeconds;
+
+    /// <summary>The score of a message or membership written now: the Unix time, but always above this layer's previous
+    /// score (by a microsecond), so that one sender's messages stay in order in their sorted set even when its clock
+    /// steps back or two sends fall in one clock tick (equal scores order by the random bytes, not by time).</summary>
+    private double NextScore()
+    {
+        var now = UnixNow();
+        while (true)
+        {
+            var last = Volatile.Read(ref _lastScore);
+            var next = now > last ? now : last + 1e-6;
+            if (Interlocked.CompareExchange(ref _lastScore, next, last) == last)
+            {
+                return next;
+            }
+        }
+    }
 
     private RedisShard ShardFor(string name) => _shards[RedisShardRing.GetIndex(name, _shards.Length)];
 
