@@ -59,13 +59,14 @@ public sealed partial class RedisChannelLayer
 
     /// <summary>Routes members popped from a process key, in pop order, into the local buffers of the channels each
     /// names; called by the receive loop. A member that expired unread becomes, for each of its channels, one
-    /// <c>expired</c> marker at its place in that channel's stream (consecutive ones merged).</summary>
-    internal void DispatchProcessMessages(RedisKey key, List<(byte[] Member, double Score)> batch)
+    /// <c>expired</c> marker at its place in that channel's stream: consecutive ones merge (in <paramref name="expired"/>,
+    /// across the calls of one drain), and the marker goes in before the channel's next live message, or at the end of
+    /// the drain (<paramref name="final"/>).</summary>
+    internal void DispatchProcessMessages(RedisKey key, List<(byte[] Member, double Score)> batch, ref Dictionary<string, long>? expired, bool final)
     {
         var processPart = ((string)key!)[_prefix.Length..];
         var now = UnixNow();
         var timestamp = _timeProvider.GetTimestamp();
-        Dictionary<string, long>? expired = null;
         foreach (var (member, score) in batch)
         {
             RedisMessageCodec.DecodedMessage decoded;
@@ -113,12 +114,14 @@ public sealed partial class RedisChannelLayer
             }
         }
 
-        if (expired is not null)
+        if (final && expired is not null)
         {
             foreach (var (channel, lost) in expired)
             {
                 DeliverExpiredMarker(channel, lost, timestamp + _expiryTicks);
             }
+
+            expired = null;
         }
     }
 

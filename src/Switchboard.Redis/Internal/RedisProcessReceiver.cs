@@ -198,11 +198,15 @@ internal sealed class RedisProcessReceiver : IAsyncDisposable
         }
     }
 
-    /// <summary>Takes what else a burst left on the key, up to <see cref="DrainBatch"/> members per round trip
-    /// without blocking, and hands them to the layer in pop order, up to <see cref="DispatchBatch"/> at a time.</summary>
+    /// <summary>Hands the popped member to the layer at once, then takes what else a burst left on the key, up to
+    /// <see cref="DrainBatch"/> members per round trip without blocking, and hands them over in pop order, up to
+    /// <see cref="DispatchBatch"/> at a time. Expired members of the whole drain merge into one marker per channel.</summary>
     private async Task DrainAsync(RedisBlockingConnection connection, RedisBlockingConnection.PoppedMember first)
     {
+        Dictionary<string, long>? expired = null;
         var batch = new List<(byte[] Member, double Score)> { (first.Member, first.Score) };
+        _layer.DispatchProcessMessages(first.Key, batch, ref expired, final: false);
+        batch.Clear();
         var more = true;
         while (more && !_stopping.IsCancellationRequested)
         {
@@ -215,14 +219,14 @@ internal sealed class RedisProcessReceiver : IAsyncDisposable
             more = entries.Length == DrainBatch;
             if (!more || batch.Count >= DispatchBatch)
             {
-                _layer.DispatchProcessMessages(first.Key, batch);
+                _layer.DispatchProcessMessages(first.Key, batch, ref expired, final: !more);
                 batch.Clear();
             }
         }
 
-        if (batch.Count > 0)
+        if (expired is not null)
         {
-            _layer.DispatchProcessMessages(first.Key, batch);
+            _layer.DispatchProcessMessages(first.Key, batch, ref expired, final: true);
         }
     }
 
