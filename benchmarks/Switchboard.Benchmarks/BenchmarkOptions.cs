@@ -5,41 +5,55 @@ namespace Switchboard.Benchmarks;
 /// <summary>The load generator's settings, parsed from the command line (<see cref="Usage"/> lists them).</summary>
 internal sealed class BenchmarkOptions
 {
-    /// <summary>The target names, in the order they run by default.</summary>
-    public static readonly string[] AllTargets = ["chat", "ceiling"];
+    /// <summary>The target names, in the order they run by default; the first is the one the others are compared with.</summary>
+    public static readonly string[] AllTargets = ["chat", "ceiling", "coalesced", "signalr", "django"];
 
-    /// <summary>The workload names, in the order they run.</summary>
-    public static readonly string[] AllWorkloads = ["echo", "broadcast"];
+    /// <summary>The workload names, in the order they run (<c>stall</c> runs <c>steady</c> then <c>stall</c>).</summary>
+    public static readonly string[] AllWorkloads = ["echo", "broadcast", "flatout", "burst", "stall", "idle"];
 
     public const string Usage = """
-        Usage: Switchboard.Benchmarks [run] [options]     load both servers, report side by side
+        Usage: Switchboard.Benchmarks [run] [options]     load every target, report side by side
                Switchboard.Benchmarks ceiling --urls URL  run the ceiling server only
+               Switchboard.Benchmarks signalr --urls URL  run the SignalR peer only
 
         Options (defaults in brackets):
+          --quick              a short smoke run: small counts (given options still win)
+          --targets LIST       chat,ceiling,coalesced,signalr,django in the order to run [all]; missing ones are skipped
+          --only LIST          echo,broadcast,flatout,burst,stall,idle [all]
+          --docs               also rewrite the results section of docs/benchmarks.md and its SVG charts
           --chat PATH          the reference app's Chat.dll [samples/Chat/bin/Release/net10.0/Chat.dll]
-          --chat-args ARGS     arguments put before --urls when starting the chat target, space-separated [none];
-                               `--chat <this assembly> --chat-args ceiling` starts the ceiling through the chat
-                               target's code path (checks the harness while the Chat app is not built)
-          --targets LIST       chat,ceiling in the order to run [chat,ceiling]
-          --only WORKLOAD      echo or broadcast [both]
+          --chat-args ARGS     arguments put before --urls when starting the chat target, space-separated [none]
+          --python PATH        the Python with Django Channels and daphne [/usr/bin/python3]
           --connections N      echo: concurrent connections [50]
           --roundtrips N       echo: sequential round trips per connection [2000]
           --size N             bytes per echo message and characters per broadcast message [64]
-          --receivers N        broadcast: receiving sockets in the room [100]
+          --receivers N        broadcast, flatout, burst, stall: reading sockets in the room [100]
           --messages N         broadcast: messages the sender sends [2000]
-          --window N           broadcast: most messages the sender runs ahead of the slowest receiver [20]
-          --repeat N           measured runs per workload; the median run (by msgs/s) is reported [1]
+          --window N           broadcast: most messages the sender runs ahead of the slowest socket; 0: no limit [20]
+          --flatout-messages N flatout: messages sent back to back [10000]
+          --burst-messages N   burst: messages sent back to back [2000]
+          --stall-rate N       stall: messages per second the sender sends [1000]
+          --stall-seconds N    stall: how long it sends [8]
+          --stall-size N       stall: characters per message [2048]
+          --idle-connections N idle: idle sockets opened on a fresh server [5000]
+          --repeat N           measured runs per workload; the median run (by rate) is reported [1]
           --timeout SECONDS    limit per workload run [120]
-          --results DIR        where latest.md and the JSON files go [benchmarks/results]
+          --results DIR        where latest.md, the JSON files and the charts go [benchmarks/results]
         """;
 
     public string? ChatPath { get; private set; }
 
     public IReadOnlyList<string> ChatArgs { get; private set; } = [];
 
+    public string Python { get; private set; } = "/usr/bin/python3";
+
     public IReadOnlyList<string> Targets { get; private set; } = AllTargets;
 
     public IReadOnlyList<string> Workloads { get; private set; } = AllWorkloads;
+
+    public bool Quick { get; private set; }
+
+    public bool UpdateDocs { get; private set; }
 
     public int Connections { get; private set; } = 50;
 
@@ -53,17 +67,47 @@ internal sealed class BenchmarkOptions
 
     public int Window { get; private set; } = 20;
 
+    public int FlatOutMessages { get; private set; } = 10_000;
+
+    public int BurstMessages { get; private set; } = 2000;
+
+    public int StallRate { get; private set; } = 1000;
+
+    public TimeSpan StallSeconds { get; private set; } = TimeSpan.FromSeconds(8);
+
+    public int StallSize { get; private set; } = 2048;
+
+    public int IdleConnections { get; private set; } = 5000;
+
     public int Repeat { get; private set; } = 1;
 
     public TimeSpan Timeout { get; private set; } = TimeSpan.FromSeconds(120);
 
     public string? ResultsDirectory { get; private set; }
 
+    /// <summary>The exact arguments given, for the report.</summary>
+    public string CommandLine { get; private set; } = "";
+
     /// <summary>Parses the options of <c>run</c>.</summary>
     /// <exception cref="ArgumentException">An option is unknown, lacks its value or has a bad one; the message says which.</exception>
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)
     {
-        var options = new BenchmarkOptions();
+        var options = new BenchmarkOptions { CommandLine = string.Join(' ', args) };
+        if (args.Contains("--quick"))
+        {
+            // Small counts first; the options given below override them.
+            options.Quick = true;
+            options.Connections = 20;
+            options.RoundTrips = 300;
+            options.Messages = 500;
+            options.FlatOutMessages = 2000;
+            options.BurstMessages = 500;
+            options.StallRate = 500;
+            options.StallSeconds = TimeSpan.FromSeconds(2);
+            options.IdleConnections = 500;
+            options.Timeout = TimeSpan.FromSeconds(60);
+        }
+
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
@@ -76,8 +120,11 @@ internal sealed class BenchmarkOptions
 
             switch (name)
             {
+                case "--quick": break;
+                case "--docs": options.UpdateDocs = true; break;
                 case "--chat": options.ChatPath = Path.GetFullPath(Value()); break;
                 case "--chat-args": options.ChatArgs = Value().Split(' ', StringSplitOptions.RemoveEmptyEntries); break;
+                case "--python": options.Python = Value(); break;
                 case "--targets": options.Targets = List(name, Value(), AllTargets); break;
                 case "--only": options.Workloads = List(name, Value(), AllWorkloads); break;
                 case "--connections": options.Connections = Count(1); break;
@@ -85,7 +132,13 @@ internal sealed class BenchmarkOptions
                 case "--size": options.Size = Count(32); break;
                 case "--receivers": options.Receivers = Count(1); break;
                 case "--messages": options.Messages = Count(1); break;
-                case "--window": options.Window = Count(1); break;
+                case "--window": options.Window = Count(0); break;
+                case "--flatout-messages": options.FlatOutMessages = Count(1); break;
+                case "--burst-messages": options.BurstMessages = Count(1); break;
+                case "--stall-rate": options.StallRate = Count(1); break;
+                case "--stall-seconds": options.StallSeconds = TimeSpan.FromSeconds(Count(1)); break;
+                case "--stall-size": options.StallSize = Count(32); break;
+                case "--idle-connections": options.IdleConnections = Count(1); break;
                 case "--repeat": options.Repeat = Count(1); break;
                 case "--timeout": options.Timeout = TimeSpan.FromSeconds(Count(1)); break;
                 case "--results": options.ResultsDirectory = Path.GetFullPath(Value()); break;
@@ -99,6 +152,7 @@ internal sealed class BenchmarkOptions
     /// <summary>The options as name/value pairs, for the report (numbers stay numbers in the JSON).</summary>
     public IReadOnlyList<KeyValuePair<string, object>> Describe() =>
     [
+        new("quick", Quick),
         new("targets", string.Join(',', Targets)),
         new("workloads", string.Join(',', Workloads)),
         new("connections", Connections),
@@ -107,6 +161,12 @@ internal sealed class BenchmarkOptions
         new("receivers", Receivers),
         new("messages", Messages),
         new("window", Window),
+        new("flatoutMessages", FlatOutMessages),
+        new("burstMessages", BurstMessages),
+        new("stallRate", StallRate),
+        new("stallSeconds", (int)StallSeconds.TotalSeconds),
+        new("stallSize", StallSize),
+        new("idleConnections", IdleConnections),
         new("repeat", Repeat),
         new("timeoutSeconds", (int)Timeout.TotalSeconds),
     ];

@@ -1,17 +1,16 @@
 using System.Buffers.Text;
 using System.Diagnostics;
 using System.Net.WebSockets;
-using System.Text;
-using System.Text.Json;
 
 namespace Switchboard.Benchmarks;
 
 /// <summary>
-/// One socket in the broadcast room, receiving <c>{"message": "{seq}|{sent at}|xxx…"}</c> until it has every message:
-/// counts duplicates and messages that arrive after a later one, and (for receivers) records the delivery latency.
-/// Probes (<c>"p|…"</c>) only mark the socket as joined.
+/// One socket in the broadcast room, receiving texts <c>"{seq}|{sent at}|xxx…"</c> (framed by the target's protocol)
+/// until it has every message, the server closes it, or the workload stops waiting: counts duplicates and messages
+/// that arrive after a later one, and (for receivers) records the delivery latency. Probes (<c>"p|…"</c>) only mark the
+/// socket as joined. A stalled reader stops reading after its first probe until told to resume.
 /// </summary>
-internal sealed class BroadcastReader(int index, ClientWebSocket socket, int messages, bool measured)
+internal sealed class BroadcastReader(int index, ClientWebSocket socket, WireProtocol protocol, int messages, bool measured)
 {
     private readonly bool[] _seen = new bool[messages];
     private readonly TaskCompletionSource _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -30,99 +29,136 @@ internal sealed class BroadcastReader(int index, ClientWebSocket socket, int mes
 
     public int Errors { get; private set; }
 
+    /// <summary>How the server ended the connection: <c>"1008 reason"</c>, <c>"aborted"</c>; null while it is open.</summary>
+    public string? ClosedBy { get; private set; }
+
     public long LastDeliveryAt { get; private set; }
 
+    /// <summary>True for the receivers, whose deliveries make the rate and the latencies; false for the sender's socket.</summary>
     public bool Measured => measured;
 
     public Latencies Latencies { get; } = new(measured ? messages : 0);
 
-    /// <summary>Receives until every message has arrived; a server error fails the whole run through <paramref name="watchdog"/>.</summary>
-    public async Task RunAsync(BroadcastWindow window, Watchdog watchdog)
+    /// <summary>
+    /// Receives until every message has arrived, the server closes the socket, or <paramref name="stop"/> fires (the
+    /// workload stopped waiting: what is missing is lost). With a <paramref name="window"/>, a close fails the run
+    /// (the sender would wait for this socket forever); without one it is only recorded in <see cref="ClosedBy"/>.
+    /// With <paramref name="pausedUntil"/>, the reader reads nothing after its first message until that completes.
+    /// </summary>
+    public async Task RunAsync(BroadcastWindow? window, Watchdog watchdog, CancellationToken stop, Task? pausedUntil = null)
     {
-        var cancellationToken = watchdog.Token;
         var buffer = new MessageBuffer();
+        var texts = new List<ReadOnlyMemory<byte>>();
         try
         {
-            // Bounded by the count of distinct messages and the watchdog.
+            // Bounded by the count of distinct messages and the stop token.
             while (_distinct < messages)
             {
-                var type = await buffer.ReceiveAsync(socket, cancellationToken);
+                if (pausedUntil is not null && _joined.Task.IsCompleted)
+                {
+                    await pausedUntil.WaitAsync(stop);
+                    pausedUntil = null;
+                }
+
+                var type = await buffer.ReceiveAsync(socket, stop);
                 var receivedAt = Stopwatch.GetTimestamp();
                 if (type == WebSocketMessageType.Close)
                 {
-                    Errors++;
-                    watchdog.Fail($"broadcast socket {index}: the server closed it");
+                    ClosedBy = $"{(int?)socket.CloseStatus} {socket.CloseStatusDescription}".Trim();
+                    if (window is not null)
+                    {
+                        Errors++;
+                        watchdog.Fail($"broadcast socket {index}: the server closed it ({ClosedBy})");
+                    }
+
                     return;
                 }
 
                 // A frame that breaks the contract fails the run at once, showing the frame.
-                if (type != WebSocketMessageType.Text || !TryParse(buffer.Message.Span, out var seq, out var sentAt, out var probe)
-                    || (!probe && (uint)seq >= (uint)messages))
+                texts.Clear();
+                if (type != WebSocketMessageType.Text || !protocol.TryReadChat(buffer.Message, texts))
                 {
                     Errors++;
                     watchdog.Fail($"broadcast socket {index}: unexpected {type} frame {MessageBuffer.Preview(buffer.Message.Span)}");
                     return;
                 }
 
-                _joined.TrySetResult();
-                if (probe)
+                foreach (var text in texts)
                 {
-                    continue;
-                }
+                    if (!TryParseText(text.Span, out var seq, out var sentAt, out var probe) || (!probe && (uint)seq >= (uint)messages))
+                    {
+                        Errors++;
+                        watchdog.Fail($"broadcast socket {index}: unexpected message {MessageBuffer.Preview(text.Span)}");
+                        return;
+                    }
 
-                if (_seen[seq])
-                {
-                    Duplicated++;
-                    continue;
-                }
-
-                _seen[seq] = true;
-                Volatile.Write(ref _distinct, _distinct + 1);
-                if (seq < _highest)
-                {
-                    OutOfOrder++;
-                }
-                else
-                {
-                    window.Passed(_highest + 1, seq);
-                    _highest = seq;
-                }
-
-                if (measured)
-                {
-                    Latencies.Add(receivedAt - sentAt);
-                    LastDeliveryAt = receivedAt;
+                    Receive(seq, sentAt, probe, receivedAt, window);
                 }
             }
         }
-        catch (Exception ex) when (CeilingServer.IsDisconnect(ex) || ex is InvalidDataException)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // After the watchdog cancelled, errors are the cancellation's echo (cancelling a receive aborts the socket).
-            if (!cancellationToken.IsCancellationRequested)
+            // The workload stopped waiting (or the watchdog stopped the run); what is missing is counted as lost.
+        }
+        catch (Exception ex) when (ClientSockets.IsDisconnect(ex) || ex is InvalidDataException)
+        {
+            // After a cancellation, errors are its echo (cancelling a receive aborts the socket).
+            if (!stop.IsCancellationRequested)
             {
-                Errors++;
-                watchdog.Fail($"broadcast socket {index}: {ex.Message}");
+                ClosedBy = "aborted";
+                if (window is not null || ex is InvalidDataException)
+                {
+                    Errors++;
+                    watchdog.Fail($"broadcast socket {index}: {ex.Message}");
+                }
             }
         }
     }
 
-    /// <summary>Writes message <paramref name="seq"/> as the sender does: <c>{"message": "{seq}|{sentAt}|xxx…"}</c>, the string <paramref name="size"/> characters long.</summary>
+    /// <summary>Writes message <paramref name="seq"/>'s text: <c>"{seq}|{sentAt}|xxx…"</c>, <paramref name="size"/> characters long.</summary>
     /// <returns>The bytes written.</returns>
     public static int Format(Span<byte> destination, long seq, long sentAt, int size) =>
         FormatCore(destination, seq, sentAt, probe: false, size);
 
-    /// <summary>Writes probe <paramref name="attempt"/>: <c>{"message": "p|{attempt}|xxx…"}</c>.</summary>
+    /// <summary>Writes probe <paramref name="attempt"/>'s text: <c>"p|{attempt}|xxx…"</c>.</summary>
     public static int FormatProbe(Span<byte> destination, int attempt, int size) =>
         FormatCore(destination, attempt, 0, probe: true, size);
 
-    /// <summary>The largest frame <see cref="Format"/> writes for <paramref name="size"/>.</summary>
-    public static int MaxFrameSize(int size) => size + 64;
-
-    private static int FormatCore(Span<byte> destination, long first, long second, bool probe, int size)
+    private void Receive(int seq, long sentAt, bool probe, long receivedAt, BroadcastWindow? window)
     {
-        var prefix = "{\"message\": \""u8;
-        prefix.CopyTo(destination);
-        var text = destination[prefix.Length..];
+        _joined.TrySetResult();
+        if (probe)
+        {
+            return;
+        }
+
+        if (_seen[seq])
+        {
+            Duplicated++;
+            return;
+        }
+
+        _seen[seq] = true;
+        Volatile.Write(ref _distinct, _distinct + 1);
+        if (seq < _highest)
+        {
+            OutOfOrder++;
+        }
+        else
+        {
+            window?.Passed(_highest + 1, seq);
+            _highest = seq;
+        }
+
+        if (measured)
+        {
+            Latencies.Add(receivedAt - sentAt);
+            LastDeliveryAt = receivedAt;
+        }
+    }
+
+    private static int FormatCore(Span<byte> text, long first, long second, bool probe, int size)
+    {
         var written = 0;
         if (probe)
         {
@@ -146,48 +182,7 @@ internal sealed class BroadcastReader(int index, ClientWebSocket socket, int mes
             written = size;
         }
 
-        "\"}"u8.CopyTo(text[written..]);
-        return prefix.Length + written + 2;
-    }
-
-    /// <summary>Reads <c>{"message": "..."}</c> (any JSON spelling) and the fields of its string.</summary>
-    private static bool TryParse(ReadOnlySpan<byte> json, out int seq, out long sentAt, out bool probe)
-    {
-        seq = 0;
-        sentAt = 0;
-        probe = false;
-        try
-        {
-            var reader = new Utf8JsonReader(json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return false;
-            }
-
-            // Bounded by the frame's length.
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isMessage = reader.ValueTextEquals("message"u8);
-                if (!reader.Read())
-                {
-                    return false;
-                }
-
-                if (isMessage && reader.TokenType == JsonTokenType.String)
-                {
-                    // Escapes are not expected (digits, '|' and 'x'), but a server may escape anyway.
-                    var text = reader.ValueIsEscaped ? Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
-                    return TryParseText(text, out seq, out sentAt, out probe);
-                }
-
-                reader.Skip();
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        return false;
+        return written;
     }
 
     private static bool TryParseText(ReadOnlySpan<byte> text, out int seq, out long sentAt, out bool probe)

@@ -1,9 +1,9 @@
 namespace Switchboard.Benchmarks;
 
 /// <summary>
-/// The broadcast sender's window: tracks, for each message, how many sockets have got it or a later one, so the
-/// sender can wait until the slowest socket is at most W messages behind. A message skipped by a socket (lost) still
-/// counts as passed, so a lossy server does not stall the sender; the loss is counted by the socket.
+/// The windowed broadcast's sender window: tracks, for each message, how many sockets have got it or a later one, so
+/// the sender can wait until the slowest socket is at most W messages behind. A message skipped by a socket (lost)
+/// still counts as passed, so a lossy server does not stall the sender; the loss is counted by the socket.
 /// </summary>
 internal sealed class BroadcastWindow
 {

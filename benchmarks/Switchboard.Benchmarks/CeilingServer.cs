@@ -1,9 +1,12 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Runtime;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Switchboard.Benchmarks;
@@ -11,24 +14,36 @@ namespace Switchboard.Benchmarks;
 /// <summary>
 /// The ceiling: the smallest honest Kestrel WebSocket server with the reference app's <c>/ws/echo/</c> and
 /// <c>/ws/chat/{room}/</c> contracts, written by hand with nothing a real app could not do. The reference app is
-/// measured as a fraction of it.
+/// measured as a fraction of it. With <c>--coalesce</c> (the <c>coalesced</c> target) a room's frames are encoded once
+/// and queued per socket, and each socket's queue is written with one write per drain (<see cref="CoalescingMember"/>):
+/// the hand-written server with coalesced writes that issue 5 compares with.
 /// </summary>
 internal static class CeilingServer
 {
     /// <summary>Runs the server until the process is stopped (<c>ceiling --urls http://127.0.0.1:PORT</c>).</summary>
     public static async Task RunAsync(string[] args)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        var coalesce = args.Contains("--coalesce");
+        var builder = WebApplication.CreateSlimBuilder(args.Where(a => a != "--coalesce").ToArray());
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
         var app = builder.Build();
-        var rooms = new ChatRooms();
         app.UseWebSockets();
 
         // The harness polls this until the server answers; it also shows which GC the server runs.
-        app.MapGet("/", () => $"ceiling gcServer={GCSettings.IsServerGC}");
+        app.MapGet("/", () => $"{(coalesce ? "coalesced " : "")}ceiling gcServer={GCSettings.IsServerGC}");
         app.Map("/ws/echo/", EchoAsync);
-        app.Map("/ws/chat/{room}/", (HttpContext context, string room) => ChatAsync(context, room, rooms));
+        if (coalesce)
+        {
+            var rooms = new ChatRooms<CoalescingMember>();
+            app.Map("/ws/chat/{room}/", (HttpContext context, string room) => CoalescedChatAsync(context, room, rooms));
+        }
+        else
+        {
+            var rooms = new ChatRooms<ChatMember>();
+            app.Map("/ws/chat/{room}/", (HttpContext context, string room) => ChatAsync(context, room, rooms));
+        }
+
         await app.RunAsync();
     }
 
@@ -66,7 +81,7 @@ internal static class CeilingServer
     }
 
     /// <summary>Joins <paramref name="room"/>; each text message <c>{"message": x}</c> goes to every member as <c>{"message": x}</c>.</summary>
-    private static async Task ChatAsync(HttpContext context, string room, ChatRooms rooms)
+    private static async Task ChatAsync(HttpContext context, string room, ChatRooms<ChatMember> rooms)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -75,9 +90,86 @@ internal static class CeilingServer
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var cancellationToken = context.RequestAborted;
-        var member = new ChatMember(socket, cancellationToken);
+        var member = new ChatMember(socket, context.RequestAborted);
         var members = rooms.Join(room, member);
+        try
+        {
+            await RelayAsync(socket, async json =>
+            {
+                foreach (var (other, _) in members)
+                {
+                    await other.SendAsync(json);
+                }
+            }, context.RequestAborted);
+        }
+        finally
+        {
+            rooms.Leave(room, members, member);
+        }
+
+        await member.CloseAsync();
+    }
+
+    /// <summary>
+    /// The coalesced variant of <see cref="ChatAsync"/>: the handshake is done here (so the upgraded stream can be
+    /// written directly), each broadcast frame is encoded once and queued on every member, never awaited.
+    /// </summary>
+    private static async Task CoalescedChatAsync(HttpContext context, string room, ChatRooms<CoalescingMember> rooms)
+    {
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>();
+        var key = context.Request.Headers.SecWebSocketKey.ToString();
+        if (upgrade is not { IsUpgradableRequest: true } || key.Length == 0)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        context.Response.Headers.Connection = "Upgrade";
+        context.Response.Headers.Upgrade = "websocket";
+        context.Response.Headers.SecWebSocketAccept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+        var stream = await upgrade.UpgradeAsync();
+        using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+        var member = new CoalescingMember(stream, context.Abort);
+        var members = rooms.Join(room, member);
+        try
+        {
+            await RelayAsync(socket, json =>
+            {
+                var frame = CoalescingMember.TextFrame(json.Span);
+                foreach (var (other, _) in members)
+                {
+                    other.Enqueue(frame);
+                }
+
+                return ValueTask.CompletedTask;
+            }, context.RequestAborted);
+        }
+        finally
+        {
+            rooms.Leave(room, members, member);
+        }
+
+        await member.StopAsync();
+        try
+        {
+            if (socket.State == WebSocketState.CloseReceived)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, context.RequestAborted);
+            }
+        }
+        catch (Exception ex) when (IsDisconnect(ex))
+        {
+            // Gone already.
+        }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="socket"/> until the client closes or goes away; each <c>{"message": x}</c> is serialized
+    /// once as <c>{"message": x}</c> and given to <paramref name="broadcast"/>, which completes before the next read (so
+    /// the output buffer can be reused).
+    /// </summary>
+    private static async Task RelayAsync(WebSocket socket, Func<ReadOnlyMemory<byte>, ValueTask> broadcast, CancellationToken cancellationToken)
+    {
         var buffer = new MessageBuffer();
         var output = new ArrayBufferWriter<byte>(256);
         using var writer = new Utf8JsonWriter(output);
@@ -88,7 +180,7 @@ internal static class CeilingServer
                 var type = await buffer.ReceiveAsync(socket, cancellationToken);
                 if (type == WebSocketMessageType.Close)
                 {
-                    break;
+                    return;
                 }
 
                 if (type != WebSocketMessageType.Text || !TryReadMessage(buffer.Message, out var message))
@@ -96,31 +188,19 @@ internal static class CeilingServer
                     continue;
                 }
 
-                // Serialized once, sent to every member; the broadcast completes before the next read,
-                // so the output buffer can be reused.
                 output.ResetWrittenCount();
                 writer.Reset(output);
                 writer.WriteStartObject();
                 writer.WriteString("message", message);
                 writer.WriteEndObject();
                 writer.Flush();
-
-                foreach (var (other, _) in members)
-                {
-                    await other.SendAsync(output.WrittenMemory);
-                }
+                await broadcast(output.WrittenMemory);
             }
         }
         catch (Exception ex) when (IsDisconnect(ex))
         {
-            // The client went away; it leaves the room below.
+            // The client went away; it leaves the room.
         }
-        finally
-        {
-            rooms.Leave(room, members, member);
-        }
-
-        await member.CloseAsync();
     }
 
     /// <summary>Reads the string <c>message</c> of a JSON object; false for anything else (ignored, like the reference app).</summary>

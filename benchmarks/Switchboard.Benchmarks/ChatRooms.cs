@@ -3,22 +3,23 @@ using System.Collections.Concurrent;
 namespace Switchboard.Benchmarks;
 
 /// <summary>
-/// The ceiling's rooms: a concurrent set of members per room name. Joining and leaving take a lock (rare);
+/// The ceiling's rooms (of <see cref="ChatMember"/>s, or <see cref="CoalescingMember"/>s for the coalesced variant): a concurrent set of members per room name. Joining and leaving take a lock (rare);
 /// broadcasting enumerates the set without one.
 /// </summary>
-internal sealed class ChatRooms
+internal sealed class ChatRooms<TMember>
+    where TMember : notnull
 {
-    private readonly Dictionary<string, ConcurrentDictionary<ChatMember, byte>> _rooms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ConcurrentDictionary<TMember, byte>> _rooms = new(StringComparer.Ordinal);
 
     /// <summary>Adds <paramref name="member"/> to <paramref name="room"/>, creating it if needed.</summary>
     /// <returns>The room's members, to broadcast to.</returns>
-    public ConcurrentDictionary<ChatMember, byte> Join(string room, ChatMember member)
+    public ConcurrentDictionary<TMember, byte> Join(string room, TMember member)
     {
         lock (_rooms)
         {
             if (!_rooms.TryGetValue(room, out var members))
             {
-                members = new ConcurrentDictionary<ChatMember, byte>();
+                members = new ConcurrentDictionary<TMember, byte>();
                 _rooms.Add(room, members);
             }
 
@@ -28,7 +29,7 @@ internal sealed class ChatRooms
     }
 
     /// <summary>Removes <paramref name="member"/>; the last one to leave removes the room.</summary>
-    public void Leave(string room, ConcurrentDictionary<ChatMember, byte> members, ChatMember member)
+    public void Leave(string room, ConcurrentDictionary<TMember, byte> members, TMember member)
     {
         lock (_rooms)
         {

@@ -5,10 +5,10 @@ using System.Net.WebSockets;
 namespace Switchboard.Benchmarks;
 
 /// <summary>
-/// One echo connection: sequential round trips of one text message <c>"{connection}:{seq}:xxx…"</c>; each echo is
-/// checked byte for byte. An echo of an earlier round trip counts as a duplicate.
+/// One echo connection: sequential round trips of one text <c>"{connection}:{seq}:xxx…"</c>, framed by the target's
+/// protocol; each echo is checked byte for byte. An echo of an earlier round trip counts as a duplicate.
 /// </summary>
-internal sealed class EchoConnection(int index, ClientWebSocket socket, int roundTrips, int size)
+internal sealed class EchoConnection(int index, ClientWebSocket socket, WireProtocol protocol, int roundTrips, int size)
 {
     private int _completed;
 
@@ -28,45 +28,59 @@ internal sealed class EchoConnection(int index, ClientWebSocket socket, int roun
     public async Task RunAsync(Watchdog watchdog)
     {
         var cancellationToken = watchdog.Token;
-        var message = new byte[size];
+        var text = new byte[size];
+        var frame = new byte[size + WireProtocol.MaxOverhead];
         var buffer = new MessageBuffer();
+        var echoes = new List<ReadOnlyMemory<byte>>();
         try
         {
             for (var seq = 0; seq < roundTrips; seq++)
             {
-                Format(message, seq);
+                Format(text, seq);
+                var length = protocol.FormatEcho(frame, text);
                 var sentAt = Stopwatch.GetTimestamp();
-                await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                await socket.SendAsync(frame.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
 
                 // Bounded: ends with the echo, an error, or the watchdog's cancellation.
-                while (true)
+                var answered = false;
+                while (!answered)
                 {
                     var type = await buffer.ReceiveAsync(socket, cancellationToken);
                     var receivedAt = Stopwatch.GetTimestamp();
-                    if (type == WebSocketMessageType.Text && buffer.Message.Span.SequenceEqual(message))
+                    echoes.Clear();
+                    if (type != WebSocketMessageType.Text || !protocol.TryReadEchoes(buffer.Message, echoes))
                     {
-                        Latencies.Add(receivedAt - sentAt);
-                        LastCompletedAt = receivedAt;
-                        Volatile.Write(ref _completed, seq + 1);
-                        break;
+                        Errors++;
+                        watchdog.Fail(type == WebSocketMessageType.Close
+                            ? $"echo connection {index}: the server closed it"
+                            : $"echo connection {index}: round trip {seq} got an unexpected {type} frame {MessageBuffer.Preview(buffer.Message.Span)}");
+                        return;
                     }
 
-                    if (type == WebSocketMessageType.Text && TryParse(buffer.Message.Span, out var connection, out var earlier)
-                        && connection == index && earlier < seq)
+                    foreach (var echo in echoes)
                     {
-                        Duplicated++;
-                        continue;
+                        if (!answered && echo.Span.SequenceEqual(text))
+                        {
+                            Latencies.Add(receivedAt - sentAt);
+                            LastCompletedAt = receivedAt;
+                            Volatile.Write(ref _completed, seq + 1);
+                            answered = true;
+                        }
+                        else if (TryParse(echo.Span, out var connection, out var earlier) && connection == index && earlier < seq)
+                        {
+                            Duplicated++;
+                        }
+                        else
+                        {
+                            Errors++;
+                            watchdog.Fail($"echo connection {index}: round trip {seq} got an unexpected echo {MessageBuffer.Preview(echo.Span)}");
+                            return;
+                        }
                     }
-
-                    Errors++;
-                    watchdog.Fail(type == WebSocketMessageType.Close
-                        ? $"echo connection {index}: the server closed it"
-                        : $"echo connection {index}: round trip {seq} got an unexpected {type} frame {MessageBuffer.Preview(buffer.Message.Span)}");
-                    return;
                 }
             }
         }
-        catch (Exception ex) when (CeilingServer.IsDisconnect(ex) || ex is InvalidDataException)
+        catch (Exception ex) when (ClientSockets.IsDisconnect(ex) || ex is InvalidDataException)
         {
             // After the watchdog cancelled, errors are the cancellation's echo (cancelling a receive aborts the socket).
             if (!cancellationToken.IsCancellationRequested)

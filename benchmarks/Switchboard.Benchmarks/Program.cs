@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace Switchboard.Benchmarks;
 
 /// <summary>
-/// Entry point. <c>run</c> (the default) is the load generator, which compares the reference app with the ceiling;
-/// <c>ceiling</c> runs the ceiling server (the load generator starts it this way).
+/// Entry point. <c>run</c> (the default) is the load generator, which compares the reference app with its peers;
+/// <c>ceiling</c> and <c>signalr</c> run those servers (the load generator starts them this way).
 /// </summary>
 internal static class Program
 {
@@ -13,6 +13,12 @@ internal static class Program
         if (args.Length > 0 && args[0] == "ceiling")
         {
             await CeilingServer.RunAsync(args[1..]);
+            return 0;
+        }
+
+        if (args.Length > 0 && args[0] == "signalr")
+        {
+            await SignalRServer.RunAsync(args[1..]);
             return 0;
         }
 

@@ -1,13 +1,14 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
 namespace Switchboard.Benchmarks;
 
 /// <summary>
-/// A server under test, run as a child process: <c>dotnet ASSEMBLY [ARGS] --urls http://127.0.0.1:PORT</c>, with the
-/// assembly's folder as the working directory (so an ASP.NET Core app finds its appsettings.json). Both targets start
-/// through here. Disposing it kills the process tree.
+/// A server under test, run as a child process from its <see cref="TargetDefinition"/> on a free loopback port (a .NET
+/// target as <c>dotnet ASSEMBLY [ARGS] --urls http://127.0.0.1:PORT</c> in the assembly's folder, so an ASP.NET Core
+/// app finds its appsettings.json). Every target starts through here. Disposing it kills the process tree.
 /// </summary>
 internal sealed class ServerProcess : IDisposable
 {
@@ -37,26 +38,18 @@ internal sealed class ServerProcess : IDisposable
     /// <summary>The child's process id.</summary>
     public int ProcessId => _process.Id;
 
-    /// <summary>Starts the server on a free loopback port and waits (at most 30 s) until it answers <c>GET /</c>.</summary>
-    /// <param name="name">The target's name, for messages.</param>
-    /// <param name="assemblyPath">The server's entry assembly.</param>
-    /// <param name="arguments">Arguments before <c>--urls</c>.</param>
-    /// <param name="environment">Extra environment variables for the child.</param>
+    /// <summary>Starts <paramref name="target"/> on a free loopback port and waits (at most 30 s) until it answers <c>GET /</c>.</summary>
+    /// <param name="target">What to start.</param>
     /// <param name="cancellationToken">Stops waiting (the child is killed).</param>
     /// <exception cref="InvalidOperationException">The server exited or did not answer in time; the message has its last output.</exception>
-    public static async Task<ServerProcess> StartAsync(
-        string name,
-        string assemblyPath,
-        IReadOnlyList<string> arguments,
-        IReadOnlyDictionary<string, string> environment,
-        CancellationToken cancellationToken = default)
+    public static async Task<ServerProcess> StartAsync(TargetDefinition target, CancellationToken cancellationToken = default)
     {
         // The port is free when chosen but could be taken before the child binds it; then the child exits and we retry.
         const int attempts = 3;
         for (var attempt = 1; ; attempt++)
         {
             var baseUri = new Uri($"http://127.0.0.1:{FreePort()}/");
-            var server = Start(name, assemblyPath, arguments, environment, baseUri);
+            var server = Start(target, baseUri);
             try
             {
                 await server.WaitUntilAnsweringAsync(cancellationToken);
@@ -64,7 +57,7 @@ internal sealed class ServerProcess : IDisposable
             }
             catch (InvalidOperationException) when (attempt < attempts && server._process.HasExited && server.Wrote("already in use"))
             {
-                Console.Error.WriteLine($"{name} exited while starting on {baseUri}; retrying on another port.");
+                Console.Error.WriteLine($"{target.Name} exited while starting on {baseUri}; retrying on another port.");
                 server.Dispose();
             }
             catch
@@ -75,8 +68,14 @@ internal sealed class ServerProcess : IDisposable
         }
     }
 
+    /// <summary>The command line the server was started with, for the log.</summary>
+    public string CommandLine { get; private set; } = "";
+
     /// <summary>The server's peak and current resident memory; null if unavailable.</summary>
     public MemoryReading? ReadMemory() => _process.HasExited ? null : MemoryReading.Read(_process.Id);
+
+    /// <summary>The server's CPU time so far (user + system seconds); null if unavailable.</summary>
+    public double? ReadCpuSeconds() => _process.HasExited ? null : CpuReading.Read(_process.Id);
 
     /// <summary>Kills the process tree (idempotent, also from a signal handler; bounded wait).</summary>
     public void Dispose()
@@ -102,37 +101,34 @@ internal sealed class ServerProcess : IDisposable
         _process.Dispose();
     }
 
-    private static ServerProcess Start(
-        string name,
-        string assemblyPath,
-        IReadOnlyList<string> arguments,
-        IReadOnlyDictionary<string, string> environment,
-        Uri baseUri)
+    private static ServerProcess Start(TargetDefinition target, Uri baseUri)
     {
         var url = baseUri.GetLeftPart(UriPartial.Authority);
-        var startInfo = new ProcessStartInfo(DotnetHost())
+        var startInfo = new ProcessStartInfo(target.FileName)
         {
-            WorkingDirectory = Path.GetDirectoryName(assemblyPath)!,
+            WorkingDirectory = target.WorkingDirectory,
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        startInfo.ArgumentList.Add(assemblyPath);
-        foreach (var argument in arguments)
+        foreach (var argument in target.Arguments)
         {
-            startInfo.ArgumentList.Add(argument);
+            startInfo.ArgumentList.Add(argument
+                .Replace("{url}", url, StringComparison.Ordinal)
+                .Replace("{port}", baseUri.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
         }
 
-        startInfo.ArgumentList.Add("--urls");
-        startInfo.ArgumentList.Add(url);
         startInfo.Environment["ASPNETCORE_URLS"] = url;
-        foreach (var (key, value) in environment)
+        foreach (var (key, value) in target.Environment)
         {
             startInfo.Environment[key] = value;
         }
 
         var process = new Process { StartInfo = startInfo };
-        var server = new ServerProcess(name, process, baseUri);
+        var server = new ServerProcess(target.Name, process, baseUri)
+        {
+            CommandLine = $"{target.FileName} {string.Join(' ', startInfo.ArgumentList)}",
+        };
 
         // The output is drained (a full pipe would block the server) and its tail kept for error messages.
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
@@ -215,18 +211,6 @@ internal sealed class ServerProcess : IDisposable
         {
             return _output.Count == 0 ? " It wrote nothing." : $" Its last output:{Environment.NewLine}{string.Join(Environment.NewLine, _output)}";
         }
-    }
-
-    /// <summary>The <c>dotnet</c> host running this harness, so the servers run on the same runtime.</summary>
-    private static string DotnetHost()
-    {
-        var path = Environment.ProcessPath;
-        if (path is not null && Path.GetFileNameWithoutExtension(path) == "dotnet")
-        {
-            return path;
-        }
-
-        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
     }
 
     private static int FreePort()

@@ -12,14 +12,8 @@ internal sealed record SummaryRow
 
     public required int Runs { get; init; }
 
-    public required double Rate { get; init; }
-
-    public required double P50Ms { get; init; }
-
-    public required double P99Ms { get; init; }
-
-    /// <summary>Rate ÷ the ceiling's rate for the same workload; null without a ceiling result.</summary>
-    public double? RatioToCeiling { get; init; }
+    /// <summary>The median run by rate (the lower middle for an even count).</summary>
+    public required WorkloadResult Median { get; init; }
 
     public required long Lost { get; init; }
 
@@ -27,28 +21,27 @@ internal sealed record SummaryRow
 
     public required long OutOfOrder { get; init; }
 
+    public required long Closed { get; init; }
+
     public required long Errors { get; init; }
 
     /// <summary>"ok", or the first failure among the runs.</summary>
     public required string Status { get; init; }
 
-    public int? Window { get; init; }
-
     public MemoryReading? ServerMemory { get; init; }
 
+    /// <summary>True when nothing was lost, duplicated, reordered, closed or broken in any measured run.</summary>
+    public bool Clean => Lost == 0 && Duplicated == 0 && OutOfOrder == 0 && Closed == 0 && Errors == 0;
+
+    /// <summary>"lost/dup/ooo/closed/err".</summary>
+    public string Counts => $"{Lost}/{Duplicated}/{OutOfOrder}/{Closed}/{Errors}";
+
     /// <summary>Builds one row per target and workload, in run order.</summary>
-    public static IReadOnlyList<SummaryRow> Summarize(IReadOnlyList<WorkloadResult> results)
-    {
-        var rows = results.Where(r => r.Run > 0)
+    public static IReadOnlyList<SummaryRow> Summarize(IReadOnlyList<WorkloadResult> results) =>
+        results.Where(r => r.Run > 0)
             .GroupBy(r => (r.Target, r.Workload))
             .Select(g => FromRuns(g.ToList()))
             .ToList();
-        return rows.Select(row =>
-        {
-            var ceiling = rows.FirstOrDefault(c => c.Target == "ceiling" && c.Workload == row.Workload);
-            return row with { RatioToCeiling = ceiling is { Rate: > 0 } ? row.Rate / ceiling.Rate : null };
-        }).ToList();
-    }
 
     private static SummaryRow FromRuns(List<WorkloadResult> runs)
     {
@@ -60,15 +53,13 @@ internal sealed record SummaryRow
             Target = median.Target,
             Workload = median.Workload,
             Runs = runs.Count,
-            Rate = median.Rate,
-            P50Ms = median.P50Ms,
-            P99Ms = median.P99Ms,
+            Median = median,
             Lost = runs.Sum(r => r.Lost),
             Duplicated = runs.Sum(r => r.Duplicated),
             OutOfOrder = runs.Sum(r => r.OutOfOrder),
+            Closed = runs.Sum(r => r.Closed),
             Errors = runs.Sum(r => r.Errors),
-            Status = failed is null ? "ok" : $"FAILED (run {failed.Run}: {failed.Failure ?? "incorrect deliveries"})",
-            Window = median.Window,
+            Status = failed is null ? "ok" : $"FAILED (run {failed.Run}: {failed.Failure ?? "lost, duplicated, reordered or closed"})",
             ServerMemory = runs[^1].ServerMemory,
         };
     }

@@ -26,11 +26,22 @@ public sealed class SwitchboardServerOptions
     /// <summary>The default of <see cref="MaxIncomingMessageSize"/>: 1 MiB.</summary>
     public const int DefaultMaxIncomingMessageSize = 1024 * 1024;
 
-    /// <summary>The default of <see cref="OutboundQueueCapacity"/>: 1,000 messages.</summary>
-    public const int DefaultOutboundQueueCapacity = 1000;
+    /// <summary>
+    /// The default of <see cref="OutboundQueueCapacity"/>: <see cref="int.MaxValue"/>, no count limit. Memory is bounded by
+    /// <see cref="OutboundQueueMaxBytes"/>, which counts small messages by their real cost.
+    /// </summary>
+    public const int DefaultOutboundQueueCapacity = int.MaxValue;
 
     /// <summary>The default of <see cref="OutboundQueueMaxBytes"/>: 4 MiB.</summary>
     public const long DefaultOutboundQueueMaxBytes = 4L * 1024 * 1024;
+
+    /// <summary>
+    /// What one queued message costs in <see cref="OutboundQueueMaxBytes"/> on top of its payload: 64 bytes, an estimate of
+    /// its queue entry (24 bytes) and of the event object that carries it (40 bytes with its payload's handle), so that
+    /// ten thousand empty messages are not free. A 64-byte message therefore counts as 128 bytes, and the default budget
+    /// holds 32,768 of them.
+    /// </summary>
+    public const int OutboundMessageOverhead = 64;
 
     /// <summary>
     /// Gets or sets how long the WebSocket handshake waits for the application to send <c>websocket.accept</c> or
@@ -74,14 +85,18 @@ public sealed class SwitchboardServerOptions
     public int MaxIncomingMessageSize { get; set; } = DefaultMaxIncomingMessageSize;
 
     /// <summary>
-    /// Gets or sets how many outgoing messages may wait per WebSocket while the client is slower than the application.
-    /// Beyond it <see cref="OverflowPolicy"/> applies. Default 1,000.
+    /// Gets or sets how many outgoing messages may wait per WebSocket while the client is slower than the application,
+    /// in addition to <see cref="OutboundQueueMaxBytes"/>; beyond it <see cref="OverflowPolicy"/> applies. Default
+    /// <see cref="int.MaxValue"/>: no count limit, the byte budget alone bounds the queue, so a burst of small messages to
+    /// a client that keeps reading is never cut off by a count.
     /// </summary>
     public int OutboundQueueCapacity { get; set; } = DefaultOutboundQueueCapacity;
 
     /// <summary>
-    /// Gets or sets how many bytes of outgoing payload may wait per WebSocket; beyond it <see cref="OverflowPolicy"/>
-    /// applies. A single message larger than this still goes out when nothing else waits. Default 4 MiB.
+    /// Gets or sets how many bytes may wait per WebSocket while the client is slower than the application: each queued
+    /// message counts as its payload plus <see cref="OutboundMessageOverhead"/>. Beyond it <see cref="OverflowPolicy"/>
+    /// applies (by default the connection is closed with 1008). A single message larger than this still goes out when
+    /// nothing else waits. Default 4 MiB.
     /// </summary>
     public long OutboundQueueMaxBytes { get; set; } = DefaultOutboundQueueMaxBytes;
 

@@ -8,7 +8,9 @@ namespace Switchboard.Testing;
 /// Runs any application in-process for a test, with no server (Channels' <c>ApplicationCommunicator</c>): the test plays the
 /// server, feeding events with <see cref="SendInputAsync"/> and reading what the application sends with
 /// <see cref="ReceiveOutputAsync"/>. Every wait is bounded by a timeout; an exception the application throws surfaces in
-/// the next wait.
+/// the next wait, and an exception a consumer's handler throws (which the consumer turns into a close with 1011 or a 500,
+/// as it would on a server) is kept in <see cref="HandlerExceptions"/> and named in the error of a receive that then
+/// gets something other than it expected.
 /// </summary>
 /// <remarks>
 /// The application starts as soon as the communicator is constructed. Its scope's services are a scope of the given
@@ -29,6 +31,7 @@ public class ApplicationCommunicator : IAsyncDisposable
     private readonly AsyncServiceScope _services;
     private readonly ServiceProvider? _ownedContainer;
     private readonly Task _application;
+    private readonly List<Exception> _handlerExceptions = [];
 
     /// <summary>Starts an application on a scope.</summary>
     /// <param name="application">The application, for example a router or <c>Consumer.AsApplication&lt;T&gt;()</c>.</param>
@@ -48,6 +51,7 @@ public class ApplicationCommunicator : IAsyncDisposable
 
         _services = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
         Scope = scope with { Services = _services.ServiceProvider, ConnectionClosed = _disposing.Token };
+        Scope.Items[HandlerFailures.Key] = new Action<Exception>(OnHandlerFailed);
         _application = RunAsync(application);
     }
 
@@ -56,6 +60,18 @@ public class ApplicationCommunicator : IAsyncDisposable
 
     /// <summary>Gets the services of the application's scope, for example to reach its <see cref="IChannelLayer"/>.</summary>
     public IServiceProvider Services => _services.ServiceProvider;
+
+    /// <summary>Gets the exceptions consumer handlers threw so far (each also logged, and answered with 1011 or 500).</summary>
+    public IReadOnlyList<Exception> HandlerExceptions
+    {
+        get
+        {
+            lock (_handlerExceptions)
+            {
+                return [.. _handlerExceptions];
+            }
+        }
+    }
 
     /// <summary>Gets a value indicating whether the application has returned or thrown.</summary>
     public bool IsCompleted => _application.IsCompleted;
@@ -162,7 +178,17 @@ public class ApplicationCommunicator : IAsyncDisposable
         where T : ApplicationEvent
     {
         var message = await ReceiveOutputAsync(timeout).ConfigureAwait(false);
-        return message as T ?? throw new InvalidOperationException($"Expected {expected}, but the application sent {Describe(message)}.");
+        if (message is T typed)
+        {
+            return typed;
+        }
+
+        // Most often the unexpected event is what a failed handler left behind: say what it threw.
+        var failure = HandlerExceptions is [.., var last] ? last : null;
+        throw new InvalidOperationException(
+            $"Expected {expected}, but the application sent {Describe(message)}." +
+            (failure is null ? "" : $" A handler threw {failure.GetType().Name}: {failure.Message}"),
+            failure);
     }
 
     /// <summary>Describes an event for test failure messages.</summary>
@@ -187,6 +213,14 @@ public class ApplicationCommunicator : IAsyncDisposable
         finally
         {
             _outputs.Writer.TryComplete();
+        }
+    }
+
+    private void OnHandlerFailed(Exception exception)
+    {
+        lock (_handlerExceptions)
+        {
+            _handlerExceptions.Add(exception);
         }
     }
 

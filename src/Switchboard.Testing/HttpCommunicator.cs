@@ -17,14 +17,17 @@ public class HttpCommunicator : ApplicationCommunicator
     /// <param name="body">The request body.</param>
     /// <param name="headers">Request headers.</param>
     /// <param name="services">The container, or <see langword="null"/> for a fresh one with the in-memory layer.</param>
+    /// <param name="configureScope">Changes the scope before the application starts (user, client address, ...):
+    /// <c>s =&gt; s with { User = alice }</c>.</param>
     public HttpCommunicator(
         IApplication application,
         string method,
         string path,
         ReadOnlyMemory<byte> body = default,
         IEnumerable<KeyValuePair<string, string>>? headers = null,
-        IServiceProvider? services = null)
-        : base(application, CreateScope(method, path, headers), services)
+        IServiceProvider? services = null,
+        Func<ConnectionScope, ConnectionScope>? configureScope = null)
+        : base(application, TestScopes.Configure(CreateScope(method, path, headers), configureScope), services)
     {
         _body = body;
     }

@@ -24,6 +24,20 @@ internal static class TestScopes
         };
     }
 
+    /// <summary>Applies a test's changes to a scope; the result must keep the scope's type.</summary>
+    public static ConnectionScope Configure(ConnectionScope scope, Func<ConnectionScope, ConnectionScope>? configure)
+    {
+        if (configure is null)
+        {
+            return scope;
+        }
+
+        var configured = configure(scope) ?? throw new InvalidOperationException("configureScope returned null; return the scope, changed with 'with { ... }'.");
+        return configured.Type == scope.Type
+            ? configured
+            : throw new InvalidOperationException($"configureScope changed the scope type to '{configured.Type}'; a {scope.Type} communicator needs a '{scope.Type}' scope.");
+    }
+
     /// <summary>Splits <c>/path?query</c> into the path (with a leading <c>/</c>) and the raw query string.</summary>
     private static (string Path, string Query) SplitPath(string path)
     {

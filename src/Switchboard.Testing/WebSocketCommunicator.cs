@@ -17,13 +17,17 @@ public class WebSocketCommunicator : ApplicationCommunicator
     /// Pass one container to several communicators to share a channel layer.</param>
     /// <param name="headers">Request headers, for example <c>origin</c>.</param>
     /// <param name="subprotocols">The subprotocols the client offers.</param>
+    /// <param name="configureScope">Changes the scope before the application starts, for what a server would fill in
+    /// from the connection: <c>s =&gt; s with { User = alice, Client = new IPEndPoint(address, 5000) }</c>. Cookies are a
+    /// <c>cookie</c> header; the query string comes with <paramref name="path"/>.</param>
     public WebSocketCommunicator(
         IApplication application,
         string path,
         IServiceProvider? services = null,
         IEnumerable<KeyValuePair<string, string>>? headers = null,
-        IEnumerable<string>? subprotocols = null)
-        : base(application, CreateScope(path, headers, subprotocols), services)
+        IEnumerable<string>? subprotocols = null,
+        Func<ConnectionScope, ConnectionScope>? configureScope = null)
+        : base(application, TestScopes.Configure(CreateScope(path, headers, subprotocols), configureScope), services)
     {
     }
 

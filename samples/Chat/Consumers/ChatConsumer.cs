@@ -10,7 +10,8 @@ namespace Chat.Consumers;
 /// </summary>
 public sealed partial class ChatConsumer(ILogger<ChatConsumer> logger) : JsonWebSocketConsumer
 {
-    private string RoomGroup => $"chat_{Scope.GetRouteValue("room")}";
+    // Any room name from the URL maps to a valid group name; valid ones (chat_lobby) stay as they are, as in Django.
+    private string RoomGroup => ChannelNames.ToGroupName($"chat_{Scope.GetRouteValue("room")}");
 
     protected override IEnumerable<string> Groups => [RoomGroup];
 

@@ -9,7 +9,7 @@ public sealed class NotifyConsumer : WebSocketConsumer
 
     protected override IEnumerable<string> Groups => [Group];
 
-    /// <summary>Handles <c>notify</c>: sends the payload text unchanged.</summary>
+    /// <summary>Handles <c>notify</c>: sends the payload text unchanged, encoded once for every listener.</summary>
     public ValueTask NotifyAsync(LayerMessage message, CancellationToken cancellationToken) =>
-        SendAsync(message.GetString("payload"), cancellationToken);
+        SendAsync(message, "payload", cancellationToken);
 }

@@ -1,12 +1,16 @@
 using System.Net;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 
 namespace Switchboard.AspNetCore.Internal;
 
 /// <summary>Turns an ASP.NET Core request into a <see cref="ConnectionScope"/>.</summary>
 internal static class ConnectionScopeFactory
 {
+    private static readonly ClaimsPrincipal s_anonymous = new(new ClaimsIdentity());
+
     /// <summary>
     /// Tells whether the request asks for a WebSocket (HTTP/1.1 upgrade or HTTP/2 extended CONNECT), from the request
     /// alone: it runs during routing, before <c>WebSocketMiddleware</c> has added its feature.
@@ -63,11 +67,18 @@ internal static class ConnectionScopeFactory
             Client = EndPointOf(connection.RemoteIpAddress, connection.RemotePort),
             Server = EndPointOf(connection.LocalIpAddress, connection.LocalPort),
             Subprotocols = isWebSocket ? [.. context.WebSockets.WebSocketRequestedProtocols] : [],
-            User = context.User,
+            User = UserOf(context),
             Services = context.RequestServices,
             ConnectionClosed = context.RequestAborted,
         };
     }
+
+    /// <summary>
+    /// The user authentication set (<c>HttpContext.User</c> stores it in the authentication feature), else one shared
+    /// anonymous principal: reading <c>HttpContext.User</c> would create a principal and an identity for every connection
+    /// of an app without authentication, and keep them for the connection's life.
+    /// </summary>
+    private static ClaimsPrincipal UserOf(HttpContext context) => context.Features.Get<IHttpAuthenticationFeature>()?.User ?? s_anonymous;
 
     private static string PathOf(HttpRequest request) => request.Path.HasValue ? request.Path.Value! : "/";
 

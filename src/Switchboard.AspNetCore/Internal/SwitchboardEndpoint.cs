@@ -56,7 +56,13 @@ internal static class SwitchboardEndpoint
             defaults: null,
             parameterPolicies: new RouteValueDictionary { [CatchAllParameter] = new SwitchboardRouteConstraint(server) });
 
-        var builder = endpoints.Map(pattern, webSockets.Invoke);
+        // The transport feature goes in first, so that the middleware's handshake upgrades through it and the outbox can
+        // write its coalesced frames to the same stream as the WebSocket (see WebSocketTransportFeature).
+        var builder = endpoints.Map(pattern, context =>
+        {
+            WebSocketTransportFeature.Install(context);
+            return webSockets.Invoke(context);
+        });
         builder.Add(static endpoint =>
         {
             if (endpoint is RouteEndpointBuilder route)

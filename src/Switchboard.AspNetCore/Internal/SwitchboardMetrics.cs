@@ -11,6 +11,9 @@ internal sealed class SwitchboardMetrics
     // One meter for the whole of Switchboard: the name is the core's, so the layer and the server can never drift apart.
     public const string MeterName = SwitchboardDiagnostics.MeterName;
 
+    /// <summary>The <c>reason</c> of a message dropped because its socket's outbound queue was over its byte budget.</summary>
+    public const string OutboundOverflowReason = "outbound_overflow";
+
     private readonly UpDownCounter<long> _activeConnections;
     private readonly Counter<long> _messagesReceived;
     private readonly Counter<long> _messagesSent;
@@ -29,7 +32,7 @@ internal sealed class SwitchboardMetrics
         _messagesSent = meter.CreateCounter<long>(
             "switchboard.websocket.messages_sent", "{message}", "WebSocket messages written to clients.");
         _messagesDropped = meter.CreateCounter<long>(
-            "switchboard.websocket.messages_dropped", "{message}", "Outgoing WebSocket messages discarded by the DropNewest or DropOldest overflow policy.");
+            "switchboard.websocket.messages_dropped", "{message}", "Outgoing WebSocket messages discarded by the interface server, by reason (outbound_overflow: the socket's outbound queue was over its byte budget).");
         _overflowCloses = meter.CreateCounter<long>(
             "switchboard.websocket.overflow_closes", "{connection}", "WebSocket connections closed with 1008 because their outbound queue overflowed.");
     }
@@ -42,9 +45,10 @@ internal sealed class SwitchboardMetrics
 
     public void MessageReceived() => _messagesReceived.Add(1);
 
-    public void MessageSent() => _messagesSent.Add(1);
+    public void MessagesSent(int count) => _messagesSent.Add(count);
 
-    public void MessagesDropped(int count) => _messagesDropped.Add(count);
+    public void MessagesDropped(int count, string reason) =>
+        _messagesDropped.Add(count, new KeyValuePair<string, object?>("reason", reason));
 
     public void OverflowClose() => _overflowCloses.Add(1);
 }

@@ -10,6 +10,9 @@ namespace Switchboard.AspNetCore.Internal;
 /// </summary>
 internal sealed partial class SwitchboardServer
 {
+    /// <summary>At most one outbound-overflow Warning per minute, server-wide (the channel layer's drop warnings use the same interval by default).</summary>
+    private static readonly TimeSpan OverflowWarningInterval = TimeSpan.FromMinutes(1);
+
     private readonly ILogger _routingLogger;
     private readonly object _sync = new();
     private readonly HashSet<WebSocketConnection> _webSockets = [];
@@ -27,6 +30,7 @@ internal sealed partial class SwitchboardServer
         Options = options;
         TimeProvider = timeProvider;
         Metrics = metrics;
+        OverflowWarnings = new LogThrottle(timeProvider, OverflowWarningInterval);
         WebSocketLogger = loggerFactory.CreateLogger("Switchboard.AspNetCore.WebSocket");
         HttpLogger = loggerFactory.CreateLogger("Switchboard.AspNetCore.Http");
         _routingLogger = loggerFactory.CreateLogger("Switchboard.AspNetCore.Routing");
@@ -40,6 +44,9 @@ internal sealed partial class SwitchboardServer
     public TimeProvider TimeProvider { get; }
 
     public SwitchboardMetrics Metrics { get; }
+
+    /// <summary>Gets the throttle of outbound-overflow warnings, shared by every connection of this server.</summary>
+    public LogThrottle OverflowWarnings { get; }
 
     public ILogger WebSocketLogger { get; }
 

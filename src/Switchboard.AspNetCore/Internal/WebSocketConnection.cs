@@ -270,7 +270,15 @@ internal sealed partial class WebSocketConnection
 
     private ValueTask Send(WebSocketSendEvent message, CancellationToken cancellationToken)
     {
-        WebSocketOutbox? outbox;
+        // The hot path takes no lock: the outbox is set once, when the accept completes (the state becomes Open in the
+        // same step), and from then on it decides by itself whether a message still goes out. A broadcast to a room
+        // calls this once per member, and a profile showed this lock contended.
+        var outbox = Volatile.Read(ref _outbox);
+        if (outbox is not null)
+        {
+            return outbox.SendAsync(message, cancellationToken);
+        }
+
         lock (_sync)
         {
             if (_state is State.Connecting or State.Accepting)
@@ -354,14 +362,17 @@ internal sealed partial class WebSocketConnection
         bool shutdownRequested;
         lock (_sync)
         {
-            _outbox = new WebSocketOutbox(
+            var outbox = new WebSocketOutbox(
                 socket,
+                Transport(),
                 _options,
                 _server.Metrics,
+                _server.OverflowWarnings,
                 _logger,
                 Path,
                 () => CloseFromServer(WebSocketCloseCode.PolicyViolation, "Outbound queue overflow", discardQueued: true));
             _state = State.Open;
+            Volatile.Write(ref _outbox, outbox);
             shutdownRequested = _shutdownRequested;
         }
 
@@ -387,6 +398,13 @@ internal sealed partial class WebSocketConnection
             CloseFromServer(WebSocketCloseCode.GoingAway, "Server shutting down", discardQueued: false);
         }
     }
+
+    /// <summary>
+    /// The stream the socket was built on, when the upgrade went through <see cref="WebSocketTransportFeature"/> and
+    /// negotiated no extension: the outbox then writes a backlog as frames it encodes itself, exactly the frames the
+    /// socket would write.
+    /// </summary>
+    private WebSocketTransportStream? Transport() => WebSocketTransportFeature.TransportOf(_context);
 
     private ValueTask Close(WebSocketCloseEvent close)
     {

@@ -5,20 +5,23 @@ namespace Switchboard.AspNetCore.Internal;
 
 /// <summary>
 /// The outgoing side of one WebSocket: writes messages and the close frame in order, one write at a time, through a
-/// bounded queue, so that a client that stops reading holds up only its own connection.
+/// queue bounded by bytes, so that a client that stops reading holds up only its own connection.
 /// </summary>
 /// <remarks>
 /// When nothing is being written, a message is written inline: <see cref="WebSocket.SendAsync(ReadOnlyMemory{byte}, WebSocketMessageType, bool, CancellationToken)"/>
 /// usually completes synchronously into Kestrel's output pipe, so an echo costs no thread hop and no allocation.
 /// When a write does not complete synchronously (the pipe is full: the client reads slowly), later messages are queued
-/// and a drain loop writes them as the earlier writes complete; <c>send</c> returns once its message is queued.
-/// A full queue applies <see cref="SwitchboardServerOptions.OverflowPolicy"/>.
+/// and a drain loop writes them as the earlier writes complete, many frames per write (WebSocketOutbox.Drain.cs);
+/// <c>send</c> returns once its message is queued. A queue over its byte budget applies
+/// <see cref="SwitchboardServerOptions.OverflowPolicy"/>.
 /// </remarks>
 internal sealed partial class WebSocketOutbox
 {
     private readonly WebSocket _socket;
+    private readonly Stream? _transport;
     private readonly SwitchboardServerOptions _options;
     private readonly SwitchboardMetrics _metrics;
+    private readonly LogThrottle _overflowWarnings;
     private readonly ILogger _logger;
     private readonly string _path;
     private readonly Action _onOverflow;
@@ -31,17 +34,31 @@ internal sealed partial class WebSocketOutbox
     private TaskCompletionSource? _idle;
 
     /// <summary>Creates the outbox of an accepted WebSocket.</summary>
-    /// <param name="socket">The socket; the outbox is its only writer.</param>
+    /// <param name="socket">The socket; the outbox is its only sender of messages.</param>
+    /// <param name="transport">The stream under <paramref name="socket"/>, with writes serialised against the socket's own
+    /// (a <see cref="WebSocketTransportStream"/>), to write a backlog as encoded frames in one write; <see langword="null"/>
+    /// sends every message through <paramref name="socket"/>.</param>
     /// <param name="options">The queue limits and overflow policy.</param>
     /// <param name="metrics">Counts sent and dropped messages.</param>
+    /// <param name="overflowWarnings">The server-wide throttle of overflow warnings.</param>
     /// <param name="logger">The WebSocket logger.</param>
     /// <param name="path">The connection's path, for logs.</param>
     /// <param name="onOverflow">Closes the connection with 1008 when the queue overflows under <see cref="WebSocketOverflowPolicy.CloseConnection"/>.</param>
-    public WebSocketOutbox(WebSocket socket, SwitchboardServerOptions options, SwitchboardMetrics metrics, ILogger logger, string path, Action onOverflow)
+    public WebSocketOutbox(
+        WebSocket socket,
+        Stream? transport,
+        SwitchboardServerOptions options,
+        SwitchboardMetrics metrics,
+        LogThrottle overflowWarnings,
+        ILogger logger,
+        string path,
+        Action onOverflow)
     {
         _socket = socket;
+        _transport = transport;
         _options = options;
         _metrics = metrics;
+        _overflowWarnings = overflowWarnings;
         _logger = logger;
         _path = path;
         _onOverflow = onOverflow;
@@ -61,16 +78,18 @@ internal sealed partial class WebSocketOutbox
     /// <summary>Writes or queues a message; completes once it is queued (under <see cref="WebSocketOverflowPolicy.Wait"/>, once there was room).</summary>
     public ValueTask SendAsync(WebSocketSendEvent message, CancellationToken cancellationToken)
     {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled(cancellationToken);
-        }
-
         Admission admission;
         int dropped;
         Task? space;
         lock (_sync)
         {
+            // A send after the connection ended is ignored before the token is looked at: a consumer whose client is gone
+            // (its token cancelled by the disconnect) gets a Debug line, not an OperationCanceledException.
+            if (!_closed && cancellationToken.IsCancellationRequested)
+            {
+                return ValueTask.FromCanceled(cancellationToken);
+            }
+
             admission = Admit(message, out dropped, out space);
         }
 
@@ -110,7 +129,7 @@ internal sealed partial class WebSocketOutbox
             _writing = true;
         }
 
-        _ = DrainAsync(close, Write(close));
+        _ = DrainAsync(Write(close), written: 0);
     }
 
     /// <summary>Stops accepting and drops what is queued: the connection is gone.</summary>
@@ -158,6 +177,7 @@ internal sealed partial class WebSocketOutbox
         switch (_options.OverflowPolicy)
         {
             case WebSocketOverflowPolicy.DropNewest:
+                dropped = 1;
                 return Admission.DroppedNewest;
 
             case WebSocketOverflowPolicy.DropOldest:
@@ -175,6 +195,8 @@ internal sealed partial class WebSocketOutbox
                 return Admission.MustWait;
 
             default:
+                // The backlog and this message are lost: onOverflow queues the 1008 close, which discards the backlog.
+                dropped = _queue.Count + 1;
                 return Admission.Overflow;
         }
     }
@@ -184,23 +206,18 @@ internal sealed partial class WebSocketOutbox
         switch (admission)
         {
             case Admission.WriteNow:
-                var outgoing = Outgoing.ForMessage(message);
-                _ = DrainAsync(outgoing, Write(outgoing));
+                _ = DrainAsync(Write(Outgoing.ForMessage(message)), written: 1);
                 break;
             case Admission.Ignored:
                 Log.SendIgnored(_logger, _path);
                 break;
             case Admission.DroppedNewest:
-                _metrics.MessagesDropped(1);
-                Log.MessagesDropped(_logger, _path, 1, _options.OverflowPolicy);
-                break;
             case Admission.DroppedOldest:
-                _metrics.MessagesDropped(dropped);
-                Log.MessagesDropped(_logger, _path, dropped, _options.OverflowPolicy);
+                ReportDropped(dropped, closing: false);
                 break;
             case Admission.Overflow:
                 _metrics.OverflowClose();
-                Log.OutboundOverflow(_logger, _path, _options.OutboundQueueCapacity, _options.OutboundQueueMaxBytes);
+                ReportDropped(dropped, closing: true);
                 _onOverflow();
                 break;
             case Admission.MustWait:
@@ -208,6 +225,24 @@ internal sealed partial class WebSocketOutbox
         }
 
         return default;
+    }
+
+    private void ReportDropped(int count, bool closing)
+    {
+        _metrics.MessagesDropped(count, SwitchboardMetrics.OutboundOverflowReason);
+
+        var outcome = closing ? "closing the connection with 1008" : $"keeping the connection ({_options.OverflowPolicy})";
+
+        // Server-wide, one Warning per interval: a thousand clients cut off at once are one incident, not a thousand.
+        if (_overflowWarnings.TryEnter())
+        {
+            Log.OutboundOverflowWarning(
+                _logger, _path, _options.OutboundQueueMaxBytes, _options.OutboundQueueCapacity, count, outcome, _overflowWarnings.Interval);
+        }
+        else
+        {
+            Log.OutboundOverflow(_logger, _path, _options.OutboundQueueMaxBytes, _options.OutboundQueueCapacity, count, outcome);
+        }
     }
 
     private async ValueTask WaitForRoomAsync(WebSocketSendEvent message, Task space, CancellationToken cancellationToken)
@@ -230,69 +265,6 @@ internal sealed partial class WebSocketOutbox
             }
 
             space = next!;
-        }
-    }
-
-    /// <summary>Awaits the write in progress, then writes what was queued meanwhile, until the queue is empty.</summary>
-    private async Task DrainAsync(Outgoing current, ValueTask write)
-    {
-        try
-        {
-            while (true)
-            {
-                await write.ConfigureAwait(false);
-                if (!current.IsClose)
-                {
-                    _metrics.MessageSent();
-                }
-
-                lock (_sync)
-                {
-                    if (!_queue.TryDequeue(out current))
-                    {
-                        _writing = false;
-                        SignalIdleLocked();
-                        return;
-                    }
-
-                    _queuedBytes -= current.Size;
-                    SignalSpaceLocked();
-                }
-
-                write = Write(current);
-            }
-        }
-        catch (Exception e)
-        {
-            // The connection is gone (aborted, or the client vanished); the receive side reports the disconnect.
-            Log.SendFailed(_logger, _path, e);
-            lock (_sync)
-            {
-                _closed = true;
-                _writing = false;
-                ClearLocked();
-                SignalSpaceLocked();
-                SignalIdleLocked();
-            }
-        }
-    }
-
-    private ValueTask Write(Outgoing outgoing)
-    {
-        try
-        {
-            if (outgoing.IsClose)
-            {
-                return new ValueTask(_socket.CloseOutputAsync((WebSocketCloseStatus)outgoing.CloseCode, outgoing.CloseReason, CancellationToken.None));
-            }
-
-            var message = outgoing.Message!;
-            return _socket.SendAsync(
-                message.Data, message.IsText ? WebSocketMessageType.Text : WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            return ValueTask.FromException(e);
         }
     }
 
@@ -323,29 +295,5 @@ internal sealed partial class WebSocketOutbox
     {
         _idle?.TrySetResult();
         _idle = null;
-    }
-
-    private readonly struct Outgoing
-    {
-        private Outgoing(WebSocketSendEvent? message, int closeCode, string? closeReason)
-        {
-            Message = message;
-            CloseCode = closeCode;
-            CloseReason = closeReason;
-        }
-
-        public WebSocketSendEvent? Message { get; }
-
-        public int CloseCode { get; }
-
-        public string? CloseReason { get; }
-
-        public bool IsClose => Message is null;
-
-        public long Size => Message?.Data.Length ?? 0;
-
-        public static Outgoing ForMessage(WebSocketSendEvent message) => new(message, 0, null);
-
-        public static Outgoing ForClose(int code, string? reason) => new(null, code, reason);
     }
 }

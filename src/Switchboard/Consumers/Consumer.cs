@@ -32,13 +32,19 @@ public abstract partial class Consumer
     private bool _stopRequestHandled;
     private ConnectionScope? _scope;
     private ILogger? _logger;
+    private IChannelLayer? _layer;
+    private IServiceProvider? _eventServices;
 
     /// <summary>Gets the scope of the connection this instance serves.</summary>
     /// <exception cref="InvalidOperationException">Read from a constructor, before the consumer runs.</exception>
     protected ConnectionScope Scope => _scope ?? throw new InvalidOperationException("The scope is set when the consumer starts; it is not available in the constructor.");
 
-    /// <summary>Gets the channel layer, or <see langword="null"/> when none is registered (Channels' <c>self.channel_layer</c>).</summary>
-    protected IChannelLayer? ChannelLayer { get; private set; }
+    /// <summary>Gets the channel layer (Channels' <c>self.channel_layer</c>): the registered <see cref="IChannelLayer"/>, or
+    /// the keyed one of <see cref="ChannelLayerAlias"/>. <c>AddSwitchboard(...)</c> registers the in-memory layer unless
+    /// another is registered, so there is always one in a Switchboard host.</summary>
+    /// <exception cref="InvalidOperationException">No channel layer is registered (a consumer run outside a Switchboard
+    /// host, for example by a hand-made service provider); the message says how to register one.</exception>
+    protected IChannelLayer ChannelLayer => _layer ?? throw NoLayer("use the channel layer");
 
     /// <summary>Gets this instance's own process-specific channel name (Channels' <c>self.channel_name</c>); anything sent
     /// to it reaches this instance. <see langword="null"/> without a layer, and for worker (<c>channel</c>) scopes.</summary>
@@ -47,6 +53,22 @@ public abstract partial class Consumer
     /// <summary>Gets the key of the channel layer service to use (Channels' <c>channel_layer_alias</c>); <see langword="null"/>
     /// for the default <see cref="IChannelLayer"/>. A non-null alias resolves a keyed service.</summary>
     protected virtual string? ChannelLayerAlias => null;
+
+    /// <summary>
+    /// Gets the services to resolve from in a handler: the current event's own scope when <see cref="ScopePerEvent"/>
+    /// is on, otherwise the connection's (<see cref="ConnectionScope.Services"/>, the scope the constructor's services come
+    /// from, which lives as long as the connection).
+    /// </summary>
+    protected IServiceProvider Services => _eventServices ?? Scope.Services;
+
+    /// <summary>
+    /// Gets a value indicating whether each handled event gets a service scope of its own, disposed when the handler
+    /// returns (Channels' <c>database_sync_to_async</c>, which closes stale database connections around each call). Turn
+    /// it on for consumers that use a <c>DbContext</c> or other unit-of-work services, and resolve them from
+    /// <see cref="Services"/> in the handler rather than in the constructor: a constructor-injected scoped service lives
+    /// as long as the socket. Default <see langword="false"/>.
+    /// </summary>
+    protected virtual bool ScopePerEvent => false;
 
     /// <summary>Gets a logger named after the consumer type.</summary>
     protected ILogger Logger => _logger ?? NullLogger.Instance;
@@ -59,8 +81,15 @@ public abstract partial class Consumer
     /// registered service, scoped ones included.</summary>
     /// <typeparam name="TConsumer">The consumer type.</typeparam>
     /// <returns>The application.</returns>
+    /// <exception cref="InvalidOperationException">A method of the consumer is meant as a layer-message handler (it takes a
+    /// <see cref="LayerMessage"/>, or is marked <see cref="MessageHandlerAttribute"/>) but cannot be one: reported here, when
+    /// the routes are built at startup, rather than at the first message.</exception>
     public static IApplication AsApplication<TConsumer>()
-        where TConsumer : Consumer => ConsumerApplication<TConsumer>.Instance;
+        where TConsumer : Consumer
+    {
+        MessageHandlerTable.For(typeof(TConsumer));
+        return ConsumerApplication<TConsumer>.Instance;
+    }
 
     /// <summary>Ends the consumer after the current handler (Channels' <c>raise StopConsumer()</c>). Layer messages that
     /// arrive afterwards are dropped; <see cref="OnStoppedAsync"/> still runs. When the consumer is waiting for its client,
@@ -112,7 +141,7 @@ public abstract partial class Consumer
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the layer has the message.</returns>
     protected ValueTask GroupSendAsync(string group, LayerMessage message, CancellationToken cancellationToken = default) =>
-        (ChannelLayer ?? throw NoLayer("send to a group")).GroupSendAsync(group, message, cancellationToken);
+        (_layer ?? throw NoLayer("send to a group")).GroupSendAsync(group, message, cancellationToken);
 
     /// <summary>
     /// Handles one event; called one event at a time, in order. The base handles channel-layer messages by finding the
@@ -199,7 +228,7 @@ public abstract partial class Consumer
         _scope = scope;
         _send = send;
         _logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger(GetType());
-        ChannelLayer = ChannelLayerAlias is { } alias
+        _layer = ChannelLayerAlias is { } alias
             ? scope.Services.GetRequiredKeyedService<IChannelLayer>(alias)
             : scope.Services.GetService<IChannelLayer>();
 
@@ -207,11 +236,11 @@ public abstract partial class Consumer
         try
         {
             // Workers' "channel" scopes receive from the layer already; every other scope gets its own channel name.
-            if (ChannelLayer is not null && scope.Type != ScopeTypes.Channel)
+            if (_layer is not null && scope.Type != ScopeTypes.Channel)
             {
                 try
                 {
-                    ChannelName = await ChannelLayer.NewChannelAsync(cancellationToken: scope.ConnectionClosed).ConfigureAwait(false);
+                    ChannelName = await _layer.NewChannelAsync(cancellationToken: scope.ConnectionClosed).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (scope.ConnectionClosed.IsCancellationRequested)
                 {
@@ -220,7 +249,7 @@ public abstract partial class Consumer
                 }
 
                 _layerListening = new CancellationTokenSource();
-                listening = ListenOnLayerAsync(ChannelLayer, ChannelName, _layerListening.Token);
+                listening = ListenOnLayerAsync(_layer, ChannelName, _layerListening.Token);
             }
 
             while (!_stopped)
@@ -238,7 +267,7 @@ public abstract partial class Consumer
     }
 
     private (IChannelLayer Layer, string Channel) RequireLayer(string action) =>
-        (ChannelLayer ?? throw NoLayer(action), ChannelName ?? throw new InvalidOperationException(
+        (_layer ?? throw NoLayer(action), ChannelName ?? throw new InvalidOperationException(
             $"{GetType().Name} cannot {action}: a worker's channel scope has no channel name of its own."));
 
     private InvalidOperationException NoLayer(string action) => new(
@@ -256,7 +285,14 @@ public abstract partial class Consumer
                 return;
             }
 
-            await DispatchAsync(message, Scope.ConnectionClosed).ConfigureAwait(false);
+            if (ScopePerEvent)
+            {
+                await InEventScopeAsync(() => DispatchAsync(message, Scope.ConnectionClosed)).ConfigureAwait(false);
+            }
+            else
+            {
+                await DispatchAsync(message, Scope.ConnectionClosed).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (Scope.ConnectionClosed.IsCancellationRequested)
         {
@@ -267,6 +303,7 @@ public abstract partial class Consumer
         catch (Exception ex)
         {
             Log.HandlerFailed(Logger, GetType().Name, message.Type, Scope, ex);
+            HandlerFailures.Report(Scope, ex);
             try
             {
                 await OnErrorAsync(ex).ConfigureAwait(false);
@@ -284,6 +321,24 @@ public abstract partial class Consumer
         {
             await EndExchangeIfStoppedAsync().ConfigureAwait(false);
             _gate.Release();
+        }
+    }
+
+    /// <summary>Runs a handler with a service scope of its own (<see cref="ScopePerEvent"/>), disposed when it returns.</summary>
+    private async ValueTask InEventScopeAsync(Func<ValueTask> handler)
+    {
+        var eventScope = Scope.Services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        await using (eventScope.ConfigureAwait(false))
+        {
+            _eventServices = eventScope.ServiceProvider;
+            try
+            {
+                await handler().ConfigureAwait(false);
+            }
+            finally
+            {
+                _eventServices = null;
+            }
         }
     }
 
@@ -382,11 +437,18 @@ public abstract partial class Consumer
         // 3. Leave every group joined, declared or not.
         await LeaveGroupsAsync().ConfigureAwait(false);
 
-        // 4. The disconnect hook, with the layer still usable.
+        // 4. The disconnect hook, with the layer still usable (and, like every handler, its own scope if asked for).
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            await OnStoppedAsync().ConfigureAwait(false);
+            if (ScopePerEvent)
+            {
+                await InEventScopeAsync(OnStoppedAsync).ConfigureAwait(false);
+            }
+            else
+            {
+                await OnStoppedAsync().ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {
@@ -400,7 +462,7 @@ public abstract partial class Consumer
 
     private async ValueTask LeaveGroupsAsync()
     {
-        if (ChannelLayer is null || ChannelName is null || _groups.Count == 0)
+        if (_layer is null || ChannelName is null || _groups.Count == 0)
         {
             return;
         }
@@ -410,7 +472,7 @@ public abstract partial class Consumer
             try
             {
                 // Not the connection's token: it has fired already, and the memberships must go regardless.
-                await ChannelLayer.GroupDiscardAsync(group, ChannelName, CancellationToken.None).ConfigureAwait(false);
+                await _layer.GroupDiscardAsync(group, ChannelName, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

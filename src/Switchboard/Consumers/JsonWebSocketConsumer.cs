@@ -8,7 +8,8 @@ namespace Switchboard;
 /// message is parsed and handed to <see cref="OnJsonAsync"/>; <see cref="SendJsonAsync{T}(T, CancellationToken)"/> serializes.
 /// </summary>
 /// <remarks>
-/// A text message that is not valid JSON closes the socket at once with 1007 (invalid payload) and a log line; a binary
+/// A text message that is not valid JSON, or whose strings cannot be text (an escape such as <c>\ud800</c> that decodes to a
+/// lone surrogate), closes the socket at once with 1007 (invalid payload) and a log line; a binary
 /// message closes it with 1003 (unsupported data). Both end the consumer, and the disconnect logic runs.
 /// </remarks>
 public abstract class JsonWebSocketConsumer : WebSocketConsumer
@@ -102,6 +103,13 @@ public abstract class JsonWebSocketConsumer : WebSocketConsumer
 
         using (document)
         {
+            if (JsonText.HasInvalidString(message.Data.Span, document.RootElement))
+            {
+                JsonLog.InvalidJson(Logger, GetType().Name, Scope, "a string escape decodes to a lone UTF-16 surrogate, which no text can hold");
+                await RejectAsync(WebSocketCloseCode.InvalidPayloadData, "Invalid JSON text").ConfigureAwait(false);
+                return;
+            }
+
             await OnJsonAsync(document.RootElement, cancellationToken).ConfigureAwait(false);
         }
     }

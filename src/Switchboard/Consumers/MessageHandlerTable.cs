@@ -29,11 +29,13 @@ internal sealed class MessageHandlerTable
             var attributes = method.GetCustomAttributes<MessageHandlerAttribute>();
             if (handler is null)
             {
-                if (attributes.Any())
+                // A method that was meant as a handler but cannot be one would only fail at the first message; say so now.
+                if (attributes.Any() || LooksLikeAHandler(method))
                 {
                     throw new InvalidOperationException(
-                        $"{consumerType.Name}.{method.Name} is marked [MessageHandler] but does not have a handler's shape: " +
-                        "an instance method taking (LayerMessage) or (LayerMessage, CancellationToken) and returning Task or ValueTask.");
+                        $"{consumerType.Name}.{method.Name} {(attributes.Any() ? "is marked [MessageHandler]" : "takes a LayerMessage")} but does not have a " +
+                        $"handler's shape: make it an instance method 'Task {method.Name}(LayerMessage message, CancellationToken cancellationToken)' " +
+                        "(or taking only the message, or returning ValueTask).");
                 }
 
                 continue;
@@ -44,7 +46,14 @@ internal sealed class MessageHandlerTable
                 _byAttribute[attribute.MessageType] = handler;
             }
 
-            _byMethodName.TryAdd(StripAsync(method.Name), handler);
+            // Overloads of one handler name (ChatMessageAsync and ChatMessage) would make the choice arbitrary.
+            var name = StripAsync(method.Name);
+            if (!_byMethodName.TryAdd(name, handler) && method.DeclaringType == consumerType)
+            {
+                throw new InvalidOperationException(
+                    $"{consumerType.Name} has two handlers for the messages that map to '{name}' ({method.Name} and another); keep one, " +
+                    "or mark the other with [MessageHandler(\"its.type\")] under another name.");
+            }
         }
     }
 
@@ -107,6 +116,18 @@ internal sealed class MessageHandlerTable
         }
 
         return _byMethodName.GetValueOrDefault(ToMethodName(messageType));
+    }
+
+    /// <summary>A method that takes a <see cref="LayerMessage"/> first and is not the base class's own: meant as a handler.</summary>
+    private static bool LooksLikeAHandler(MethodInfo method)
+    {
+        var parameters = method.GetParameters();
+        return parameters.Length > 0
+            && parameters[0].ParameterType == typeof(LayerMessage)
+            && method.DeclaringType is { } declaring
+            && declaring.Assembly != typeof(Consumer).Assembly
+            && !method.IsPrivate
+            && !method.IsSpecialName;
     }
 
     private static string StripAsync(string name) =>

@@ -89,6 +89,26 @@ public abstract class WebSocketConsumer : Consumer
     protected ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
         SendEventAsync(new WebSocketSendEvent(data, isText: false), cancellationToken);
 
+    /// <summary>
+    /// Sends the text (a string) or bytes (a <see cref="T:byte[]"/>) stored under <paramref name="key"/> in a received
+    /// channel-layer message, as a text or binary message, encoding it once per message rather than once per receiver:
+    /// every member of a group that gets <paramref name="message"/> sends the same frame. Use it in handlers of group
+    /// messages: <c>SendAsync(message, "payload")</c>.
+    /// </summary>
+    /// <param name="message">The received (read-only) layer message.</param>
+    /// <param name="key">The key of the value; a string literal, whose single instance also keys the cache.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the message is queued for the client.</returns>
+    /// <exception cref="InvalidOperationException">The value is neither a string nor bytes.</exception>
+    /// <exception cref="KeyNotFoundException">The message has no such key.</exception>
+    protected ValueTask SendAsync(LayerMessage message, string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(key);
+        var frame = message.IsReadOnly ? message.GetOrAddDerived(key, m => FrameOf(m, key)) : FrameOf(message, key);
+        return SendEventAsync(frame, cancellationToken);
+    }
+
     /// <summary>Sends a message built elsewhere, for example the payload of a received message to echo it with its kind.</summary>
     /// <param name="message">The message.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -153,6 +173,14 @@ public abstract class WebSocketConsumer : Consumer
     /// groups are left.</summary>
     /// <returns>A task that completes when the disconnect hook is done.</returns>
     protected override ValueTask OnStoppedAsync() => OnDisconnectAsync(_closeCode, CancellationToken.None);
+
+    private static WebSocketSendEvent FrameOf(LayerMessage message, string key) => message[key] switch
+    {
+        string text => new WebSocketSendEvent(text),
+        byte[] bytes => new WebSocketSendEvent(bytes, isText: false),
+        var other => throw new InvalidOperationException(
+            $"The '{key}' of a '{message.Type}' message is {LayerValue.Describe(other)}; a WebSocket message is sent from a string (text) or bytes (binary)."),
+    };
 
     private async ValueTask ConnectAsync(CancellationToken cancellationToken)
     {

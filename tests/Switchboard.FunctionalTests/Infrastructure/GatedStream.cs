@@ -10,6 +10,7 @@ public sealed class GatedStream : Stream
     private readonly MemoryStream _written = new();
     private TaskCompletionSource _gate = CreateOpenGate();
     private int _pendingWrites;
+    private int _writes;
 
     public override bool CanRead => true;
 
@@ -23,6 +24,9 @@ public sealed class GatedStream : Stream
 
     /// <summary>How many writes are waiting at the gate.</summary>
     public int PendingWrites => Volatile.Read(ref _pendingWrites);
+
+    /// <summary>How many writes there were: with coalescing, fewer than the frames written.</summary>
+    public int Writes => Volatile.Read(ref _writes);
 
     public byte[] Written()
     {
@@ -59,6 +63,7 @@ public sealed class GatedStream : Stream
         {
             // Data is taken at once (as Kestrel's pipe takes it); only the completion waits, as a flush does.
             _written.Write(buffer.Span);
+            _writes++;
             gate = _gate.Task;
         }
 

@@ -1,8 +1,11 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -40,7 +43,18 @@ public sealed class KestrelTestServer : IAsyncDisposable
     public static async Task<KestrelTestServer> StartAsync(Action<WebApplicationBuilder>? configureBuilder, Action<WebApplication> configureApp)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0").UseSockets(sockets =>
+        {
+            // Accepted sockets inherit the listener's buffer sizes. A fixed 64 KiB send buffer (the kernel would grow it
+            // to megabytes) keeps how much a client that stops reading can absorb small and the same on every machine,
+            // so that tests of the server's outbound queue see their backlog build after a few kilobytes.
+            sockets.CreateBoundListenSocket = static endpoint =>
+            {
+                var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+                socket.SendBufferSize = 64 * 1024;
+                return socket;
+            };
+        });
         var logs = new TestLogSink();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
@@ -91,6 +105,45 @@ public sealed class KestrelTestServer : IAsyncDisposable
     {
         var client = CreateWebSocketClient(configure);
         await client.ConnectAsync(WebSocketUri(pathAndQuery), CancellationToken.None).DefaultTimeout();
+        return client;
+    }
+
+    /// <summary>
+    /// Opens a WebSocket whose TCP receive buffer is small, so that when the test reads slowly (or not yet) the server's
+    /// writes are held back after a few kilobytes instead of the megabytes the kernel would otherwise absorb.
+    /// </summary>
+    /// <param name="pathAndQuery">The path.</param>
+    /// <param name="http2">Whether to connect over HTTP/2 (extended CONNECT); the server must listen with HTTP/2.</param>
+    public async Task<ClientWebSocket> ConnectWithSmallReceiveBufferAsync(string pathAndQuery, bool http2 = false)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = static async (context, cancellationToken) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096, NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        var client = CreateWebSocketClient(options =>
+        {
+            if (http2)
+            {
+                options.HttpVersion = HttpVersion.Version20;
+                options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+            }
+        });
+
+        // The invoker goes with the client: ClientWebSocket does not dispose it, and it owns only this connection.
+        await client.ConnectAsync(WebSocketUri(pathAndQuery), new HttpMessageInvoker(handler, disposeHandler: true), CancellationToken.None).DefaultTimeout();
         return client;
     }
 

@@ -20,9 +20,17 @@ public sealed class RawWebSocketClient : IAsyncDisposable
     public NetworkStream Stream { get; }
 
     /// <summary>Connects and completes the opening handshake; fails unless the server answers 101.</summary>
-    public static async Task<RawWebSocketClient> ConnectAsync(Uri webSocketUri)
+    /// <param name="webSocketUri">The ws:// address.</param>
+    /// <param name="receiveBufferSize">A small socket receive buffer makes a client that reads slowly hold the server's
+    /// writes back sooner (the kernel absorbs less).</param>
+    public static async Task<RawWebSocketClient> ConnectAsync(Uri webSocketUri, int? receiveBufferSize = null)
     {
         var tcp = new TcpClient();
+        if (receiveBufferSize is { } size)
+        {
+            tcp.ReceiveBufferSize = size;
+        }
+
         await tcp.ConnectAsync(webSocketUri.Host, webSocketUri.Port).DefaultTimeout();
         var stream = tcp.GetStream();
         var request =
@@ -60,9 +68,47 @@ public sealed class RawWebSocketClient : IAsyncDisposable
         await Stream.WriteAsync(frame).DefaultTimeout();
     }
 
+    /// <summary>
+    /// Reads one frame strictly as RFC 6455 says a server must send it: unmasked, no reserved bits, a known opcode, and
+    /// control frames whole and at most 125 bytes. Anything else fails the test: it means a frame was torn or corrupted.
+    /// </summary>
+    public async Task<RawFrame> ReceiveFrameAsync()
+    {
+        var header = new byte[2];
+        await Stream.ReadExactlyAsync(header).DefaultTimeout();
+        var fin = (header[0] & 0x80) != 0;
+        var opcode = (byte)(header[0] & 0x0F);
+        Assert.True((header[0] & 0x70) == 0, $"reserved bits set in 0x{header[0]:X2}");
+        Assert.True((header[1] & 0x80) == 0, "a server frame must not be masked");
+        Assert.Contains(opcode, new byte[] { 0x0, 0x1, 0x2, 0x8, 0x9, 0xA });
+        long length = header[1] & 0x7F;
+        if (length >= 126)
+        {
+            var extended = new byte[length == 126 ? 2 : 8];
+            await Stream.ReadExactlyAsync(extended).DefaultTimeout();
+            length = extended.Aggregate(0L, (total, b) => (total << 8) | b);
+        }
+
+        if (opcode >= 0x8)
+        {
+            Assert.True(fin && length <= 125, "a control frame is whole and at most 125 bytes");
+        }
+
+        Assert.True(length <= 16 * 1024 * 1024, $"implausible frame length {length}");
+        var payload = new byte[length];
+        await Stream.ReadExactlyAsync(payload).DefaultTimeout();
+        return new RawFrame(opcode, fin, payload);
+    }
+
     public ValueTask DisposeAsync()
     {
         _tcp.Dispose();
         return default;
+    }
+
+    /// <summary>A frame as received.</summary>
+    public sealed record RawFrame(byte Opcode, bool Fin, byte[] Payload)
+    {
+        public string Text => Encoding.UTF8.GetString(Payload);
     }
 }

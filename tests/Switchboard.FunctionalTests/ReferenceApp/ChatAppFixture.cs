@@ -1,28 +1,26 @@
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Switchboard.Testing;
 
 namespace Switchboard.FunctionalTests.ReferenceApp;
 
 /// <summary>The reference app (samples/Chat) on real Kestrel, 127.0.0.1, a free port; one per test class.</summary>
 public class ChatAppFixture : IAsyncLifetime
 {
-    private WebApplication? _app;
+    private SwitchboardLiveServer? _server;
 
-    public Uri HttpBase { get; private set; } = null!;
+    public Uri HttpBase => Server.HttpBase;
 
-    public Uri WsBase { get; private set; } = null!;
+    public Uri WsBase => Server.WebSocketBase;
 
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
+    public HttpClient Http => Server.Http;
 
-    public async Task InitializeAsync()
-    {
-        _app = Chat.ChatServer.CreateApp(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], Configure);
-        await _app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        HttpBase = new Uri(_app.Urls.Single());
-        WsBase = new UriBuilder(HttpBase) { Scheme = "ws" }.Uri;
-        Http.BaseAddress = HttpBase;
-    }
+    /// <summary>Gets the running app (Switchboard.Testing's live server).</summary>
+    public SwitchboardLiveServer Server => _server ?? throw new InvalidOperationException("The fixture has not started.");
+
+    public async Task InitializeAsync() =>
+        _server = await SwitchboardLiveServer.StartAsync(Chat.ChatServer.CreateApp(["--Logging:LogLevel:Default=Warning"], Configure));
 
     /// <summary>Changes the app before it is built; the reference app as shipped by default.</summary>
     protected virtual void Configure(WebApplicationBuilder builder)
@@ -31,11 +29,9 @@ public class ChatAppFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Http.Dispose();
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
     }
 

@@ -10,6 +10,7 @@ public class ChatBurstTests(ChatAppFixture app) : IClassFixture<ChatAppFixture>
 {
     [Theory]
     [InlineData(2000)]
+    [InlineData(10_000)]
     public async Task Chat_BurstBackToBack_EveryReaderGetsEveryMessageInOrder(int messages)
     {
         const int Readers = 100;

@@ -75,14 +75,16 @@ public class ReferenceAppTests(ChatAppFixture app) : IClassFixture<ChatAppFixtur
         Assert.Equal("""{"message":"after"}""", await ReceiveTextAsync(alice));
     }
 
-    [Fact]
-    public async Task Chat_MalformedJson_ClosesWith1007_OthersUnaffected()
+    [Theory]
+    [InlineData("{\"message\": ")]
+    [InlineData("{\"message\": \"\\ud800\"}")]
+    public async Task Chat_MalformedJson_ClosesWith1007_OthersUnaffected(string frame)
     {
         var room = "r" + Guid.NewGuid().ToString("N")[..8];
         using var bad = await app.ConnectAsync($"/ws/chat/{room}/");
         using var good = await app.ConnectAsync($"/ws/chat/{room}/");
 
-        await SendTextAsync(bad, "{\"message\": ");
+        await SendTextAsync(bad, frame);
 
         Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, await ReceiveCloseAsync(bad));
         await SendTextAsync(good, """{"message": "still works"}""");

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Builder;
@@ -42,6 +43,25 @@ public class ConnectionScopeTests
         Assert.False(scope.User.Identity?.IsAuthenticated);
         Assert.Empty(scope.Items);
         Assert.True(scope.ConnectionClosed.CanBeCanceled);
+    }
+
+    [Fact]
+    public async Task Scope_UserSetByMiddlewareBeforeTheEndpoint_IsTheScopesUser()
+    {
+        var captured = new TaskCompletionSource<ConnectionScope>();
+        await using var server = await KestrelTestServer.StartAsync(
+            Capture(captured),
+            configureApp: app => app.Use((context, next) =>
+            {
+                context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "ada")], "test"));
+                return next(context);
+            }));
+        using var client = await server.ConnectAsync("/ws/user/");
+
+        var scope = await captured.Task.DefaultTimeout();
+
+        Assert.True(scope.User.Identity?.IsAuthenticated);
+        Assert.Equal("ada", scope.User.Identity?.Name);
     }
 
     [Fact]

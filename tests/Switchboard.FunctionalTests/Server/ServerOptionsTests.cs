@@ -19,7 +19,7 @@ public class ServerOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(20), options.KeepAliveInterval);
         Assert.Equal(TimeSpan.FromSeconds(30), options.KeepAliveTimeout);
         Assert.Equal(1024 * 1024, options.MaxIncomingMessageSize);
-        Assert.Equal(1000, options.OutboundQueueCapacity);
+        Assert.Equal(int.MaxValue, options.OutboundQueueCapacity);
         Assert.Equal(4L * 1024 * 1024, options.OutboundQueueMaxBytes);
         Assert.Equal(WebSocketOverflowPolicy.CloseConnection, options.OverflowPolicy);
     }

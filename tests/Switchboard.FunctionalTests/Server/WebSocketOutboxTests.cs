@@ -46,6 +46,87 @@ public class WebSocketOutboxTests
     }
 
     [Fact]
+    public async Task SendAsync_BacklogBehindAHeldWrite_GoesOutInOneCoalescedWrite()
+    {
+        var outbox = CreateOutbox(WebSocketOverflowPolicy.CloseConnection);
+        _stream.Hold();
+        await SendAllAsync(outbox, [.. Enumerable.Range(0, 50).Select(i => $"m{i}")]);
+
+        _stream.Open();
+        await outbox.WhenIdleAsync().DefaultTimeout();
+
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"m{i}"), Frames());
+        Assert.Equal(2, _stream.Writes);
+    }
+
+    [Fact]
+    public async Task SendAsync_TenThousandSmallMessagesWithDefaultLimits_AreQueuedWithoutOverflowAndCoalesced()
+    {
+        var defaults = new SwitchboardServerOptions();
+        var outbox = CreateOutbox(WebSocketOverflowPolicy.CloseConnection, defaults.OutboundQueueCapacity, defaults.OutboundQueueMaxBytes);
+        _stream.Hold();
+        var messages = Enumerable.Range(0, 10_000).Select(i => i.ToString("D6") + new string('m', 58)).ToArray();
+
+        await SendAllAsync(outbox, messages);
+        Assert.Equal(0, _overflows);
+        _stream.Open();
+        await outbox.WhenIdleAsync().DefaultTimeout();
+
+        Assert.Equal(messages, Frames());
+
+        // The first message alone, then batches of at most 64 KiB of 66-byte frames.
+        Assert.InRange(_stream.Writes, 2, 1 + (10_000 * 66 / (64 * 1024)) + 1);
+    }
+
+    [Fact]
+    public async Task SendAsync_ByteBudget_CountsAFixedOverheadPerMessage()
+    {
+        // Room for two one-byte messages with their overhead, not three: the budget bounds memory, not payload.
+        var outbox = CreateOutbox(WebSocketOverflowPolicy.DropNewest, maxBytes: 2 * (1 + SwitchboardServerOptions.OutboundMessageOverhead));
+        _stream.Hold();
+
+        await SendAllAsync(outbox, "in flight", "a", "b", "c");
+        _stream.Open();
+        await outbox.WhenIdleAsync().DefaultTimeout();
+
+        Assert.Equal(["in flight", "a", "b"], Frames());
+    }
+
+    [Fact]
+    public async Task SendAsync_MixedKindsCoalesced_KeepTheirOpcodesAndLengths()
+    {
+        var outbox = CreateOutbox(WebSocketOverflowPolicy.CloseConnection);
+        _stream.Hold();
+        var medium = new byte[300];
+        var large = new byte[70_000];
+        Random.Shared.NextBytes(medium);
+        Random.Shared.NextBytes(large);
+        WebSocketSendEvent[] sent =
+        [
+            new("first"), new("text"), new(medium, isText: false), new(""), new(ReadOnlyMemory<byte>.Empty, isText: false),
+            new(large, isText: false), new("after large"),
+        ];
+        foreach (var message in sent)
+        {
+            await outbox.SendAsync(message, default).DefaultTimeout();
+        }
+
+        _stream.Open();
+        await outbox.WhenIdleAsync().DefaultTimeout();
+
+        var frames = ParseFrames(_stream.Written());
+        Assert.Equal(sent.Length, frames.Count);
+        for (var i = 0; i < sent.Length; i++)
+        {
+            Assert.Equal(sent[i].IsText ? 0x1 : 0x2, frames[i].Opcode);
+            Assert.Equal(sent[i].Data.ToArray(), frames[i].Payload);
+        }
+
+        // first; then the five small ones coalesced; the large one alone (its frame exceeds a batch); the last alone.
+        Assert.Equal(4, _stream.Writes);
+    }
+
+    [Fact]
     public async Task SendAsync_QueueFullWithCloseConnection_ReportsOverflow()
     {
         var outbox = CreateOutbox(WebSocketOverflowPolicy.CloseConnection, capacity: 2);
@@ -170,9 +251,52 @@ public class WebSocketOutboxTests
 
     private WebSocketOutbox CreateOutbox(WebSocketOverflowPolicy policy, int capacity = 1000, long maxBytes = 1 << 20)
     {
-        var socket = WebSocket.CreateFromStream(_stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+        // As the server builds it: the socket and the outbox's coalesced writes share one serialised transport.
+        var transport = new WebSocketTransportStream(_stream);
+        var socket = WebSocket.CreateFromStream(transport, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
         var options = new SwitchboardServerOptions { OverflowPolicy = policy, OutboundQueueCapacity = capacity, OutboundQueueMaxBytes = maxBytes };
-        return new WebSocketOutbox(socket, options, new SwitchboardMetrics(null), NullLogger.Instance, "/test/", () => Interlocked.Increment(ref _overflows));
+        return new WebSocketOutbox(
+            socket,
+            transport,
+            options,
+            new SwitchboardMetrics(null),
+            new LogThrottle(TimeProvider.System, TimeSpan.FromMinutes(1)),
+            NullLogger.Instance,
+            "/test/",
+            () => Interlocked.Increment(ref _overflows));
+    }
+
+    /// <summary>Decodes unmasked server frames of any length, checking FIN and the reserved bits.</summary>
+    private static List<(int Opcode, byte[] Payload)> ParseFrames(byte[] bytes)
+    {
+        var frames = new List<(int, byte[])>();
+        for (var i = 0; i < bytes.Length;)
+        {
+            Assert.Equal(0x80, bytes[i] & 0xF0);
+            Assert.Equal(0, bytes[i + 1] & 0x80);
+            long length = bytes[i + 1] & 0x7F;
+            var header = 2;
+            if (length == 126)
+            {
+                length = (bytes[i + 2] << 8) | bytes[i + 3];
+                header = 4;
+            }
+            else if (length == 127)
+            {
+                length = 0;
+                for (var k = 0; k < 8; k++)
+                {
+                    length = (length << 8) | bytes[i + 2 + k];
+                }
+
+                header = 10;
+            }
+
+            frames.Add((bytes[i] & 0x0F, bytes.AsSpan(i + header, (int)length).ToArray()));
+            i += header + (int)length;
+        }
+
+        return frames;
     }
 
     /// <summary>Decodes the server's (unmasked, short) frames: text payloads, and close frames as "close CODE REASON".</summary>

@@ -25,6 +25,9 @@ public class JsonWebSocketConsumerTests
     [InlineData("{\"value\": ")]
     [InlineData("not json")]
     [InlineData("{\"a\":1}}")]
+    [InlineData("{\"message\": \"\\ud800\"}")]
+    [InlineData("{\"message\": [\"ok\", {\"x\": \"\\udc00 tail\"}]}")]
+    [InlineData("{\"\\ud83d\": 1}")]
     public async Task InvalidJson_ClosesWith1007AtOnceAndLogs(string text)
     {
         var logs = new TestLoggerProvider();
@@ -39,6 +42,17 @@ public class JsonWebSocketConsumerTests
         await client.WaitAsync();
         var warning = Assert.Single(logs.AtLeast(LogLevel.Warning));
         Assert.Equal("InvalidJson", warning.EventId.Name);
+    }
+
+    [Fact]
+    public async Task ValidEscapes_SurrogatePairAndOthers_AreHandled()
+    {
+        await using var client = new WebSocketCommunicator(Consumer.AsApplication<DoublingConsumer>(), "/ws/");
+        await client.ConnectAsync();
+
+        await client.SendTextAsync("{\"value\": 2, \"note\": \"\\ud83d\\ude00 \\u00e9\"}");
+
+        Assert.Equal(4, (await client.ReceiveJsonAsync()).GetProperty("doubled").GetInt32());
     }
 
     [Fact]

@@ -29,6 +29,23 @@ public class MessageDispatchTests
         Assert.Contains("BadAttributeConsumer.Wrong", error.Message);
     }
 
+    [Fact]
+    public void AsApplication_HandlerWithTheWrongShape_ThrowsAtStartupNamingTheFix()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Consumer.AsApplication<VoidHandlerConsumer>());
+
+        Assert.Contains("VoidHandlerConsumer.ChatMessageAsync takes a LayerMessage", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'Task ChatMessageAsync(LayerMessage message, CancellationToken cancellationToken)'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AsApplication_TwoHandlersForOneName_ThrowsAtStartup()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Consumer.AsApplication<TwinHandlerConsumer>());
+
+        Assert.Contains("two handlers for the messages that map to 'ChatMessage'", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("chat.message", "convention:hi")]
     [InlineData("plain", "plain:hi")]
@@ -183,6 +200,20 @@ public class MessageDispatchTests
         [MessageHandler("weird-name")]
         [MessageHandler("other.name")]
         private ValueTask Handle(LayerMessage message) => SendAsync("attribute:" + message.GetString("text"));
+    }
+
+    private sealed class VoidHandlerConsumer : WebSocketConsumer
+    {
+        public void ChatMessageAsync(LayerMessage message)
+        {
+        }
+    }
+
+    private sealed class TwinHandlerConsumer : WebSocketConsumer
+    {
+        public Task ChatMessageAsync(LayerMessage message) => Task.CompletedTask;
+
+        public Task ChatMessage(LayerMessage message) => Task.CompletedTask;
     }
 
     private sealed class BadAttributeConsumer : WebSocketConsumer

@@ -181,6 +181,61 @@ public class WebSocketConsumerTests
     }
 
     [Fact]
+    public async Task SendAsync_ValueOfAGroupMessage_EncodedOnceAndSentWithItsKind()
+    {
+        var app = Consumer.AsApplication<RelayConsumer>();
+        await using var services = TestServices.Create(app);
+        await using var first = new WebSocketCommunicator(app, "/ws/", services);
+        await using var second = new WebSocketCommunicator(app, "/ws/", services);
+        await first.ConnectAsync();
+        await second.ConnectAsync();
+        var layer = services.GetRequiredService<IChannelLayer>();
+        var text = new LayerMessage("relay") { ["payload"] = "héllo" };
+        var bytes = new LayerMessage("relay") { ["payload"] = new byte[] { 1, 2, 3 } };
+
+        await layer.GroupSendAsync("relay", text);
+        await layer.GroupSendAsync("relay", bytes);
+
+        Assert.Equal("héllo", await first.ReceiveTextAsync());
+        Assert.Equal("héllo", await second.ReceiveTextAsync());
+        Assert.Equal(new byte[] { 1, 2, 3 }, await first.ReceiveBytesAsync());
+        Assert.Equal(new byte[] { 1, 2, 3 }, await second.ReceiveBytesAsync());
+
+        // One frame per message, shared by every member.
+        var frame = text.GetOrAddDerived("payload", _ => new WebSocketSendEvent("not cached"));
+        Assert.Equal("héllo", frame.Text);
+    }
+
+    [Fact]
+    public async Task ChannelLayer_NoLayerRegistered_ThrowsSayingHowToRegisterOne()
+    {
+        var app = Consumer.AsApplication<LayerProbeConsumer>();
+        var services = new ServiceCollection().AddLogging().BuildServiceProvider();
+        await using (services)
+        {
+            await using var client = new WebSocketCommunicator(app, "/ws/", services);
+            await client.ConnectAsync();
+
+            await client.SendTextAsync("probe");
+
+            Assert.Contains("no channel layer is registered (AddSwitchboard(...)", await client.ReceiveTextAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task SendAsync_ValueThatIsNeitherTextNorBytes_ClosesWith1011()
+    {
+        var app = Consumer.AsApplication<RelayConsumer>();
+        await using var services = TestServices.Create(app);
+        await using var client = new WebSocketCommunicator(app, "/ws/", services);
+        await client.ConnectAsync();
+
+        await services.GetRequiredService<IChannelLayer>().GroupSendAsync("relay", new LayerMessage("relay") { ["payload"] = 5 });
+
+        Assert.Equal(WebSocketCloseCode.InternalServerError, (await client.ReceiveCloseAsync()).Code);
+    }
+
+    [Fact]
     public async Task Stop_FromLayerHandlerWhileClientIsIdle_ClosesAndRunsDisconnectLogic()
     {
         var app = Consumer.AsApplication<KickableConsumer>();
@@ -349,6 +404,29 @@ public class WebSocketConsumerTests
             log.Add(closeCode);
             return ValueTask.CompletedTask;
         }
+    }
+
+    private sealed class LayerProbeConsumer : WebSocketConsumer
+    {
+        protected override async ValueTask OnTextAsync(string text, CancellationToken cancellationToken)
+        {
+            try
+            {
+                _ = ChannelLayer;
+                await SendAsync("a layer", cancellationToken);
+            }
+            catch (InvalidOperationException error)
+            {
+                await SendAsync(error.Message, cancellationToken);
+            }
+        }
+    }
+
+    private sealed class RelayConsumer : WebSocketConsumer
+    {
+        protected override IEnumerable<string> Groups => ["relay"];
+
+        public ValueTask RelayAsync(LayerMessage message, CancellationToken cancellationToken) => SendAsync(message, "payload", cancellationToken);
     }
 
     private sealed class KickableConsumer(DisconnectLog log) : WebSocketConsumer

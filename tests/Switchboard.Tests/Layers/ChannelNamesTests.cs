@@ -97,4 +97,26 @@ public sealed class ChannelNamesTests
         Assert.Equal(processSpecific, ChannelNames.IsProcessSpecific(name));
         Assert.Equal(processPart, ChannelNames.GetProcessPart(name));
     }
+
+    [Theory]
+    [InlineData("chat_lobby")]
+    [InlineData("a-b_c.d")]
+    public void ToGroupName_ValidShortName_Unchanged(string name) => Assert.Equal(name, ChannelNames.ToGroupName(name));
+
+    [Theory]
+    [InlineData("chat_café")]
+    [InlineData("chat_日本語")]
+    [InlineData("chat_a b!c")]
+    [InlineData("")]
+    [InlineData("chat_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")]
+    public void ToGroupName_AnyText_ValidStableAndDistinct(string text)
+    {
+        var name = ChannelNames.ToGroupName(text);
+
+        Assert.True(ChannelNames.IsValidGroupName(name), name);
+        Assert.True(name.Length <= 75, name);
+        Assert.Equal(name, ChannelNames.ToGroupName(text));
+        Assert.NotEqual(name, ChannelNames.ToGroupName(text + "x"));
+        Assert.NotEqual(name, ChannelNames.ToGroupName(name));
+    }
 }
