@@ -1,29 +1,26 @@
 #!/usr/bin/env bash
-# Runs every Switchboard test. Installs what the tests need where it can (Chromium for the browser test, nginx for the
-# deployment test; as root).
+# Runs every Switchboard test. Installs what the tests need where it can (as root: Chromium, nginx, systemd's
+# systemd-analyze, redis-server, Django Channels).
 # Usage: ./test.sh [extra dotnet test arguments, e.g. --filter "FullyQualifiedName~Routing"]
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages the tests run for real: Chromium (browser tests), nginx and systemd-analyze (deployment docs),
+# redis-server and Django Channels with channels_redis under Debian's /usr/bin/python3 (Redis layer and interop tests).
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+[ -x /usr/bin/systemd-analyze ] || missing+=(systemd)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
+/usr/bin/python3 -c "import channels_redis, channels, msgpack" >/dev/null 2>&1 || missing+=(python3-channels-redis python3-django-channels python3-msgpack)
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test.sh: installing chromium (Debian package) for the browser test"
+    echo "test.sh: installing ${missing[*]} (Debian packages) for the tests"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq chromium >/dev/null
+    apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "test.sh: chromium is missing and cannot be installed here; the browser test will fail (install the Debian package 'chromium')." >&2
-  fi
-fi
-
-if [ ! -x /usr/sbin/nginx ]; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test.sh: installing nginx (Debian package) for the deployment test"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq nginx >/dev/null
-  else
-    echo "test.sh: nginx is missing and cannot be installed here; the deployment test will fail (install the Debian package 'nginx')." >&2
+    echo "test.sh: ${missing[*]} missing and cannot be installed here; the tests that need them will fail (install these Debian packages)." >&2
   fi
 fi
 

@@ -29,9 +29,13 @@ public static class ChatServer
     /// <summary>The command line (<c>runserver</c>, <c>runworker</c>, <c>--layer</c>); <c>Program</c> runs it.</summary>
     /// <returns>The command line of the reference app.</returns>
     public static SwitchboardCommandLine CommandLine() =>
-        new SwitchboardCommandLine(ConfigureServices, MapEndpoints);
+        new SwitchboardCommandLine(ConfigureServices, MapEndpoints)
+            .MapLayerScheme("redis", AddRedisLayer)
+            .MapLayerScheme("rediss", AddRedisLayer)
+            .MapLayerScheme("unix", AddRedisLayer);
 
-    // The Redis layer (Switchboard.Redis) maps its schemes here: .MapLayerScheme("redis", (switchboard, url) => ...).
+    // The whole URL as written: Uri.ToString() would add a '/' after the port. Hosts, password and database come from it.
+    private static void AddRedisLayer(ISwitchboardBuilder switchboard, Uri url) => switchboard.AddRedisChannelLayer(url.OriginalString);
 
     /// <summary>Builds the app without the command line (tests start it on port 0): the in-memory layer and in-process
     /// workers, or the layer the configuration key <c>layer</c> (or <c>Switchboard:Layer</c>) names, mapped by

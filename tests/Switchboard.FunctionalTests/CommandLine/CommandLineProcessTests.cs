@@ -98,13 +98,13 @@ public class CommandLineProcessTests
     }
 
     [Fact]
-    public async Task RedisLayer_WithoutTheRedisPackage_ClearError()
+    public async Task LayerUrl_SchemeNothingMaps_ClearErrorAtStartup()
     {
-        await using var app = AppProcess.Start(["--port", "0"], new Dictionary<string, string> { ["SWITCHBOARD_LAYER"] = "redis://127.0.0.1:6379" });
+        await using var app = AppProcess.Start(["--port", "0"], new Dictionary<string, string> { ["SWITCHBOARD_LAYER"] = "nats://127.0.0.1:4222" });
 
         Assert.Equal(2, await app.WaitForExitAsync());
-        Assert.Contains("'redis' scheme", app.Error, StringComparison.Ordinal);
-        Assert.Contains("Switchboard.Redis", app.Error, StringComparison.Ordinal);
+        Assert.Contains("'nats' scheme", app.Error, StringComparison.Ordinal);
+        Assert.Contains("MapLayerScheme", app.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Switchboard.Redis.Tests.Infrastructure;
+using Switchboard.Specification.Tests;
+using Switchboard.Testing;
+
+namespace Switchboard.Redis.Tests;
+
+/// <summary>The shipped conformance suite, scale-out cases included (two layer instances on one redis-server, as two
+/// processes), against the Redis layer on a real redis-server.</summary>
+/// <remarks>The layers run on a manual clock (starting now): every time the layer compares, message and membership
+/// scores, expiry cutoffs, Fernet stamps, comes from its <see cref="TimeProvider"/>, so expiry tests need not wait and
+/// cannot be thrown off by a loaded machine. Only Redis's own key TTLs run on the real clock, and they only ever
+/// outlast what the tests check.</remarks>
+[Collection(RedisCollection.Name)]
+public sealed class RedisChannelLayerConformanceTests(RedisServerFixture redis) : ScaleoutChannelLayerTestsBase
+{
+    private readonly Dictionary<IChannelLayer, string> _prefixes = [];
+    private readonly ManualTimeProvider _time = new(DateTimeOffset.UtcNow);
+
+    // Every operation is a few Redis round trips: fewer steps than the in-memory layer's keep the suite fast.
+    protected override int GroupModelSteps => 300;
+
+    protected override IChannelLayer CreateLayer(ChannelLayerTestOptions options) => Create(options, RedisServerFixture.UniquePrefix());
+
+    protected override IChannelLayer CreatePeerLayer(IChannelLayer first, ChannelLayerTestOptions options) => Create(options, _prefixes[first]);
+
+    protected override Task AdvanceTimeAsync(TimeSpan by)
+    {
+        _time.Advance(by);
+        return Task.CompletedTask;
+    }
+
+    private RedisChannelLayer Create(ChannelLayerTestOptions options, string prefix)
+    {
+        var layerOptions = new RedisChannelLayerOptions { Prefix = prefix };
+        options.CopyTo(layerOptions);
+        layerOptions.Hosts.Add(redis.Server.Url);
+        var layer = new RedisChannelLayer(layerOptions, _time, NullLogger.Instance, meterFactory: null);
+        _prefixes[layer] = prefix;
+        return layer;
+    }
+}
