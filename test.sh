@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every Switchboard test. Installs what the tests need where it can (Chromium for the browser test, as root).
+# Runs every Switchboard test. Installs what the tests need where it can (Chromium for the browser test, nginx for the
+# deployment test; as root).
 # Usage: ./test.sh [extra dotnet test arguments, e.g. --filter "FullyQualifiedName~Routing"]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,6 +13,17 @@ if ! command -v chromium >/dev/null 2>&1; then
     apt-get install -y -qq chromium >/dev/null
   else
     echo "test.sh: chromium is missing and cannot be installed here; the browser test will fail (install the Debian package 'chromium')." >&2
+  fi
+fi
+
+if [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing nginx (Debian package) for the deployment test"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq nginx >/dev/null
+  else
+    echo "test.sh: nginx is missing and cannot be installed here; the deployment test will fail (install the Debian package 'nginx')." >&2
   fi
 fi
 

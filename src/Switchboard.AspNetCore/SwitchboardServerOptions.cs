@@ -23,6 +23,9 @@ public sealed class SwitchboardServerOptions
     /// <summary>The default of <see cref="KeepAliveTimeout"/>: 30 seconds (daphne's <c>--ping-timeout</c>).</summary>
     public static readonly TimeSpan DefaultKeepAliveTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>The default of <see cref="MaxConnectionLifetime"/>: 1 day (daphne's <c>--websocket_timeout</c> 86400).</summary>
+    public static readonly TimeSpan DefaultMaxConnectionLifetime = TimeSpan.FromDays(1);
+
     /// <summary>The default of <see cref="MaxIncomingMessageSize"/>: 1 MiB.</summary>
     public const int DefaultMaxIncomingMessageSize = 1024 * 1024;
 
@@ -102,4 +105,28 @@ public sealed class SwitchboardServerOptions
 
     /// <summary>Gets or sets what happens when the outbound queue is full. Default <see cref="WebSocketOverflowPolicy.CloseConnection"/>.</summary>
     public WebSocketOverflowPolicy OverflowPolicy { get; set; } = WebSocketOverflowPolicy.CloseConnection;
+
+    /// <summary>
+    /// Gets or sets how long an accepted WebSocket may stay open (daphne's <c>--websocket_timeout</c>). When it runs out
+    /// the server closes the socket with 1000 and the reason "Maximum connection lifetime reached"; the application
+    /// receives <c>websocket.disconnect</c> as for any close. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> (daphne's -1)
+    /// lets sockets live forever. Default 1 day.
+    /// </summary>
+    public TimeSpan MaxConnectionLifetime { get; set; } = DefaultMaxConnectionLifetime;
+
+    /// <summary>
+    /// Gets or sets how long an <c>http</c> request served by the application may wait for <c>http.response.start</c>
+    /// (daphne's <c>--http-timeout</c>). When it runs out the server answers 503, logs a warning, ignores the
+    /// application's later response events and sends it <c>http.disconnect</c>. A response that has started (a stream,
+    /// server-sent events) is never cut. Requests served by other ASP.NET Core endpoints are not affected (use
+    /// ASP.NET Core's request timeouts for them). Default <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> (no limit), as in daphne.
+    /// </summary>
+    public TimeSpan HttpResponseTimeout { get; set; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>
+    /// Gets or sets whether the server negotiates the WebSocket per-message deflate extension (RFC 7692) when a client
+    /// offers it. Off by default: compressing secrets together with data an attacker controls leaks the secrets through
+    /// the compressed size (CRIME/BREACH-style compression oracles), so turn it on only for traffic without such a mix.
+    /// </summary>
+    public bool EnablePerMessageDeflate { get; set; }
 }

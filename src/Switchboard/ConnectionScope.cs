@@ -107,7 +107,8 @@ public sealed record ConnectionScope
     public string? GetRouteValue(string name) =>
         RouteValues.TryGetValue(name, out var value) ? value?.ToString() : null;
 
-    /// <summary>Describes the scope by type and path; headers are left out so that logs never carry cookies.</summary>
-    /// <returns>For example <c>websocket /ws/chat/lobby/</c>.</returns>
-    public override string ToString() => $"{Type} {Path}";
+    /// <summary>Describes the scope by type and path (a worker scope by its channel); headers are left out so that logs
+    /// never carry cookies.</summary>
+    /// <returns>For example <c>websocket /ws/chat/lobby/</c> or <c>channel thumbnails</c>.</returns>
+    public override string ToString() => Channel is null ? $"{Type} {Path}" : $"{Type} {Channel}";
 }

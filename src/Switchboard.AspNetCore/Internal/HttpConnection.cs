@@ -42,9 +42,11 @@ internal sealed partial class HttpConnection
         try
         {
             using (_context.RequestAborted.UnsafeRegister(static state => ((HttpConnection)state!)._disconnected.TrySetResult(), this))
+            using (StartResponseTimeout())
             {
                 var application = RunApplicationAsync();
                 await Task.WhenAny(application, _disconnected.Task).ConfigureAwait(false);
+                await AnswerIfTimedOutAsync().ConfigureAwait(false);
                 if (!application.IsCompleted)
                 {
                     // The response is complete or the client left: the application gets the close timeout to return.
@@ -92,6 +94,12 @@ internal sealed partial class HttpConnection
     /// <summary>Answers for an application that failed or left its response unfinished.</summary>
     private async Task FinishAsync()
     {
+        if (IsTimedOut)
+        {
+            // Answered with 503 already.
+            return;
+        }
+
         var response = _context.Response;
         if (_applicationException is { } exception)
         {
@@ -190,7 +198,7 @@ internal sealed partial class HttpConnection
     private ValueTask SendAsync(ApplicationEvent message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (_finished)
+        if (_finished || IsTimedOut)
         {
             Log.SendIgnored(_logger, _scope.Method!, _scope.Path);
             return default;
@@ -215,6 +223,13 @@ internal sealed partial class HttpConnection
         if (start.Status is < 100 or > 999)
         {
             throw new ArgumentException($"HTTP status {start.Status} is not a valid status code (100-999).", nameof(start));
+        }
+
+        if (!TryClaimResponse())
+        {
+            // The response timeout answered 503 first.
+            Log.SendIgnored(_logger, _scope.Method!, _scope.Path);
+            return default;
         }
 
         _started = true;

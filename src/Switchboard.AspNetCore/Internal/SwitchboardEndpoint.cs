@@ -43,7 +43,10 @@ internal static class SwitchboardEndpoint
             loggerFactory,
             services.GetService<TimeProvider>() ?? TimeProvider.System,
             new SwitchboardMetrics(services.GetService<IMeterFactory>()),
-            services.GetService<IHostApplicationLifetime>());
+            services.GetService<IHostApplicationLifetime>())
+        {
+            AccessLog = services.GetService<SwitchboardAccessLog>(),
+        };
 
         // WebSocketMiddleware only adds the WebSocket feature (and checks WebSocketOptions.AllowedOrigins); wrapping the
         // endpoint in it makes UseWebSockets() unnecessary, and it leaves an existing feature alone when the app has it.

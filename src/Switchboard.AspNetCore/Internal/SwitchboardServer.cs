@@ -52,6 +52,9 @@ internal sealed partial class SwitchboardServer
 
     public ILogger HttpLogger { get; }
 
+    /// <summary>Gets the access log (daphne's <c>--access-log</c>), or <see langword="null"/> when it is off.</summary>
+    public SwitchboardAccessLog? AccessLog { get; init; }
+
     /// <summary>Asks the application whether it serves the request; runs during routing.</summary>
     public bool CanHandle(HttpContext context)
     {

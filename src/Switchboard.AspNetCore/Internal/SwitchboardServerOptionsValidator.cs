@@ -21,6 +21,8 @@ internal sealed class SwitchboardServerOptionsValidator : IValidateOptions<Switc
         }
 
         RequirePositive(options.KeepAliveTimeout, nameof(options.KeepAliveTimeout));
+        RequirePositive(options.MaxConnectionLifetime, nameof(options.MaxConnectionLifetime));
+        RequirePositive(options.HttpResponseTimeout, nameof(options.HttpResponseTimeout));
         if (options.MaxIncomingMessageSize < 1)
         {
             Fail($"{nameof(options.MaxIncomingMessageSize)} must be at least 1 byte; it is {options.MaxIncomingMessageSize}.");

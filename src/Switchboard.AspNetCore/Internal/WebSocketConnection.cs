@@ -82,6 +82,7 @@ internal sealed partial class WebSocketConnection
     {
         _server.Metrics.ConnectionStarted(ScopeTypes.WebSocket);
         Log.Connecting(_logger, Path);
+        AccessLogConnecting();
         try
         {
             Task application;
@@ -106,6 +107,7 @@ internal sealed partial class WebSocketConnection
             else
             {
                 Log.Rejected(_logger, Path, status);
+                AccessLogRejected(status);
                 if (status != HandshakeFailed && !_context.Response.HasStarted)
                 {
                     // Answer now: the application may take up to ApplicationCloseTimeout to return.
@@ -126,8 +128,10 @@ internal sealed partial class WebSocketConnection
             }
 
             closeDeadline?.Dispose();
+            StopLifetimeTimer();
             _server.Metrics.ConnectionEnded(ScopeTypes.WebSocket);
             Log.Disconnected(_logger, Path, _disconnect?.Code ?? WebSocketCloseCode.AbnormalClosure);
+            AccessLogDisconnected(_disconnect?.Code ?? WebSocketCloseCode.AbnormalClosure);
         }
     }
 
@@ -290,6 +294,7 @@ internal sealed partial class WebSocketConnection
                 SubProtocol = subprotocol,
                 KeepAliveInterval = _options.KeepAliveInterval,
                 KeepAliveTimeout = _options.KeepAliveTimeout,
+                DangerousEnableCompression = _options.EnablePerMessageDeflate,
             }).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -325,6 +330,8 @@ internal sealed partial class WebSocketConnection
         }
 
         Log.Accepted(_logger, Path, subprotocol);
+        AccessLogConnected();
+        StartLifetimeTimer();
 
         // The loop starts on the thread pool, without the application's execution context (its AsyncLocals): it lives
         // as long as the connection, and it must not run a waiting receive inside this send.

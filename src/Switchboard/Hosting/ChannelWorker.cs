@@ -6,9 +6,12 @@ using Microsoft.Extensions.Options;
 namespace Switchboard.Hosting;
 
 /// <summary>
-/// Runs the root application for <c>channel</c> scopes, one instance per named channel, fed from the channel layer
-/// (Channels' worker server behind <c>runworker</c>). An instance that fails is logged and replaced for the next message.
+/// Runs the root application for <c>channel</c> scopes, <see cref="WorkerOptions.Concurrency"/> instances per named
+/// channel (one by default, which keeps the channel's order), fed from the channel layer (Channels' worker server behind
+/// <c>runworker</c>). An instance that fails is logged and replaced for the next message.
 /// </summary>
+/// <remarks>On stop, receiving ends at once but a message in hand is finished: handlers see their token cancelled only
+/// when the host's shutdown timeout runs out.</remarks>
 internal sealed partial class ChannelWorker(
     SwitchboardApplication application,
     IChannelLayer layer,
@@ -18,6 +21,9 @@ internal sealed partial class ChannelWorker(
     ILogger<ChannelWorker> logger) : BackgroundService
 {
     private readonly WorkerOptions _options = options.Value;
+
+    // Cancelled when the host gives up waiting (StopAsync's token), not when it asks to stop: the message in hand finishes.
+    private readonly CancellationTokenSource _abandon = new();
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,7 +35,29 @@ internal sealed partial class ChannelWorker(
             }
         }
 
-        return Task.WhenAll(_options.Channels.Select(channel => RunChannelAsync(channel, stoppingToken)));
+        if (_options.Concurrency < 1)
+        {
+            throw new InvalidOperationException($"WorkerOptions.Concurrency must be at least 1; it is {_options.Concurrency}.");
+        }
+
+        return Task.WhenAll(_options.Channels.SelectMany(channel =>
+            Enumerable.Range(0, _options.Concurrency).Select(_ => RunChannelAsync(channel, stoppingToken))));
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        using (cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _abandon))
+        {
+            await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _abandon.Dispose();
+        base.Dispose();
     }
 
     private async Task RunChannelAsync(string channel, CancellationToken stoppingToken)
@@ -45,7 +73,7 @@ internal sealed partial class ChannelWorker(
                 Path = "",
                 RawPath = "",
                 Services = services.ServiceProvider,
-                ConnectionClosed = stoppingToken,
+                ConnectionClosed = _abandon.Token,
             };
 
             if (!application.Application.CanHandle(scope))

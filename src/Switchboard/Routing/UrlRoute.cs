@@ -36,10 +36,16 @@ internal sealed class UrlRoute
 
     /// <summary>Compiles a route template; a route to a nested router matches a prefix, any other route the whole path.</summary>
     /// <exception cref="ArgumentException">The template is malformed.</exception>
-    public static UrlRoute FromTemplate(string template, IApplication application)
+    public static UrlRoute FromTemplate(string template, IApplication application) =>
+        FromTemplate(template, application, prefix: application is UrlRouter);
+
+    /// <summary>Compiles a route template that matches a prefix of the path or the whole path, whatever it leads to
+    /// (function routes and their includes).</summary>
+    /// <exception cref="ArgumentException">The template is malformed.</exception>
+    public static UrlRoute FromTemplate(string template, IApplication application, bool prefix)
     {
         var parsed = RouteTemplate.Parse(template);
-        var regex = parsed.CreateRegex(prefix: application is UrlRouter);
+        var regex = parsed.CreateRegex(prefix);
         var groupNumbers = new int[parsed.Parameters.Count];
         for (var i = 0; i < groupNumbers.Length; i++)
         {
@@ -51,7 +57,11 @@ internal sealed class UrlRoute
 
     /// <summary>Wraps a user's regex, used as written (Channels' <c>re_path</c>): it is searched for in the path, so
     /// the user anchors with <c>^</c> and <c>$</c>. Named groups become route values; unnamed groups are ignored.</summary>
-    public static UrlRoute FromRegex(Regex regex, IApplication application)
+    public static UrlRoute FromRegex(Regex regex, IApplication application) =>
+        FromRegex(regex, application, prefix: application is UrlRouter);
+
+    /// <summary>Wraps a user's regex for a prefix (an include) or an endpoint (a function route).</summary>
+    public static UrlRoute FromRegex(Regex regex, IApplication application, bool prefix)
     {
         var parameters = new List<RouteParameter>();
         var groupNumbers = new List<int>();
@@ -68,7 +78,7 @@ internal sealed class UrlRoute
         // Django matches an endpoint pattern that ends in '$' with fullmatch; .NET's '$' also matches before a final
         // newline (a percent-decoded %0A), so such a leaf route must also reach the end of the path.
         var pattern = regex.ToString();
-        var mustReachEnd = application is not UrlRouter && pattern.EndsWith('$');
+        var mustReachEnd = !prefix && pattern.EndsWith('$');
         return new UrlRoute(pattern, regex, [.. parameters], [.. groupNumbers], mustReachEnd, application);
     }
 
