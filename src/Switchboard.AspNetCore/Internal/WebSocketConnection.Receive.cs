@@ -49,7 +49,7 @@ internal sealed partial class WebSocketConnection
 
                 _server.Metrics.MessageReceived();
                 var message = new WebSocketReceiveEvent(payload, header.MessageType == WebSocketMessageType.Text);
-                if (!_inbox.Writer.TryWrite(message))
+                if (!TryDeliver(message))
                 {
                     await DeliverSlowAsync(message).ConfigureAwait(false);
                 }
@@ -60,18 +60,6 @@ internal sealed partial class WebSocketConnection
             // Dropped without a close frame, aborted (keep-alive timeout, close deadline, receive cancelled), or a protocol error.
             Log.ConnectionLost(_logger, Path, e);
             OnConnectionLost();
-        }
-    }
-
-    /// <summary>Waits for the application to take the previous message; drops the message when the connection is closing.</summary>
-    private async ValueTask DeliverSlowAsync(WebSocketReceiveEvent message)
-    {
-        while (await _inbox.Writer.WaitToWriteAsync().ConfigureAwait(false))
-        {
-            if (_inbox.Writer.TryWrite(message))
-            {
-                return;
-            }
         }
     }
 

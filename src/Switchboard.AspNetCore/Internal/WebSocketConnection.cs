@@ -1,7 +1,5 @@
 using System.Net.WebSockets;
-using System.Runtime.CompilerServices;
 using System.Text;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -14,7 +12,7 @@ namespace Switchboard.AspNetCore.Internal;
 /// </summary>
 /// <remarks>
 /// Inbound, a receive loop owns the socket's reads and hands each whole message to the application through a one-slot
-/// channel. A waiting <c>receive</c> is completed inline by the loop, so an echo runs without a thread hop; while the
+/// inbox (WebSocketConnection.Inbox.cs). A waiting <c>receive</c> is completed inline by the loop, so an echo runs without a thread hop; while the
 /// slot is full the loop stops reading, so a busy application slows its own client (TCP backpressure), nothing else.
 /// Outbound goes through <see cref="WebSocketOutbox"/>. Every way the connection can end sets one
 /// <see cref="WebSocketDisconnectEvent"/>, the last event the application receives, again and again.
@@ -31,12 +29,6 @@ internal sealed partial class WebSocketConnection
     private readonly ILogger _logger;
     private readonly ReceiveDelegate _receive;
     private readonly SendDelegate _send;
-    private readonly Channel<ApplicationEvent> _inbox = Channel.CreateBounded<ApplicationEvent>(new BoundedChannelOptions(1)
-    {
-        AllowSynchronousContinuations = true,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
-
     // Result: 101 once accepted, otherwise the HTTP status refusing the handshake (0 when the client is gone).
     private readonly TaskCompletionSource<int> _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -61,9 +53,8 @@ internal sealed partial class WebSocketConnection
         _receive = ReceiveAsync;
         _send = SendAsync;
 
-        // The first event, queued before anything (a shutdown) can complete the inbox: the application always sees
-        // websocket.connect before websocket.disconnect.
-        _inbox.Writer.TryWrite(WebSocketConnectEvent.Instance);
+        // The inbox starts with the first event (WebSocketConnection.Inbox.cs), before anything (a shutdown) can
+        // complete it: the application always sees websocket.connect before websocket.disconnect.
     }
 
     private enum State
@@ -214,49 +205,6 @@ internal sealed partial class WebSocketConnection
             // It cannot be killed; RunApplicationAsync still logs its failure if it ever throws.
             Log.ApplicationCloseTimedOut(_logger, Path, _options.ApplicationCloseTimeout);
         }
-    }
-
-    private ValueTask<ApplicationEvent> ReceiveAsync(CancellationToken cancellationToken)
-    {
-        if (_inbox.Reader.TryRead(out var message))
-        {
-            return new ValueTask<ApplicationEvent>(message);
-        }
-
-        return ReceiveSlowAsync(cancellationToken);
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ApplicationEvent> ReceiveSlowAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (await _inbox.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (_inbox.Reader.TryRead(out var message))
-                {
-                    return message;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // ReceiveDelegate's contract: cancelling a pending receive aborts the connection, unless the request is
-            // over (an abandoned application), when the context may already serve another request.
-            Log.ReceiveCancelled(_logger, Path);
-            lock (_sync)
-            {
-                if (!_finished)
-                {
-                    _context.Abort();
-                }
-            }
-
-            throw;
-        }
-
-        // The inbox completes only after _disconnect is set.
-        return _disconnect!;
     }
 
     private ValueTask SendAsync(ApplicationEvent message, CancellationToken cancellationToken)
@@ -567,11 +515,11 @@ internal sealed partial class WebSocketConnection
     {
         if (inline)
         {
-            _inbox.Writer.TryComplete();
+            CompleteInbox();
         }
         else
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.TryComplete(), _inbox.Writer, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static connection => connection.CompleteInbox(), this, preferLocal: false);
         }
 
         _ended.TrySetResult();

@@ -19,11 +19,15 @@ public sealed class RawWebSocketClient : IAsyncDisposable
 
     public NetworkStream Stream { get; }
 
+    /// <summary>Gets the handshake's response head (status line and headers).</summary>
+    public string ResponseHead { get; private init; } = "";
+
     /// <summary>Connects and completes the opening handshake; fails unless the server answers 101.</summary>
     /// <param name="webSocketUri">The ws:// address.</param>
     /// <param name="receiveBufferSize">A small socket receive buffer makes a client that reads slowly hold the server's
     /// writes back sooner (the kernel absorbs less).</param>
-    public static async Task<RawWebSocketClient> ConnectAsync(Uri webSocketUri, int? receiveBufferSize = null)
+    /// <param name="extensions">A <c>Sec-WebSocket-Extensions</c> offer, for example <c>permessage-deflate</c>.</param>
+    public static async Task<RawWebSocketClient> ConnectAsync(Uri webSocketUri, int? receiveBufferSize = null, string? extensions = null)
     {
         var tcp = new TcpClient();
         if (receiveBufferSize is { } size)
@@ -35,7 +39,8 @@ public sealed class RawWebSocketClient : IAsyncDisposable
         var stream = tcp.GetStream();
         var request =
             $"GET {webSocketUri.PathAndQuery} HTTP/1.1\r\nHost: {webSocketUri.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+            (extensions is null ? "" : $"Sec-WebSocket-Extensions: {extensions}\r\n") + "\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request)).DefaultTimeout();
 
         // Read the response head byte by byte, so that no frame after it is consumed.
@@ -52,7 +57,7 @@ public sealed class RawWebSocketClient : IAsyncDisposable
         }
 
         Assert.StartsWith("HTTP/1.1 101", head.ToString(), StringComparison.Ordinal);
-        return new RawWebSocketClient(tcp, stream);
+        return new RawWebSocketClient(tcp, stream) { ResponseHead = head.ToString() };
     }
 
     /// <summary>Sends a masked frame (clients must mask) with a payload of at most 125 bytes.</summary>
@@ -72,13 +77,15 @@ public sealed class RawWebSocketClient : IAsyncDisposable
     /// Reads one frame strictly as RFC 6455 says a server must send it: unmasked, no reserved bits, a known opcode, and
     /// control frames whole and at most 125 bytes. Anything else fails the test: it means a frame was torn or corrupted.
     /// </summary>
-    public async Task<RawFrame> ReceiveFrameAsync()
+    /// <param name="allowCompressed">Whether RSV1 may be set on a data frame (per-message deflate was negotiated).</param>
+    public async Task<RawFrame> ReceiveFrameAsync(bool allowCompressed = false)
     {
         var header = new byte[2];
         await Stream.ReadExactlyAsync(header).DefaultTimeout();
         var fin = (header[0] & 0x80) != 0;
         var opcode = (byte)(header[0] & 0x0F);
-        Assert.True((header[0] & 0x70) == 0, $"reserved bits set in 0x{header[0]:X2}");
+        var compressed = (header[0] & 0x40) != 0;
+        Assert.True((header[0] & (allowCompressed && opcode is 0x1 or 0x2 ? 0x30 : 0x70)) == 0, $"reserved bits set in 0x{header[0]:X2}");
         Assert.True((header[1] & 0x80) == 0, "a server frame must not be masked");
         Assert.Contains(opcode, new byte[] { 0x0, 0x1, 0x2, 0x8, 0x9, 0xA });
         long length = header[1] & 0x7F;
@@ -97,7 +104,7 @@ public sealed class RawWebSocketClient : IAsyncDisposable
         Assert.True(length <= 16 * 1024 * 1024, $"implausible frame length {length}");
         var payload = new byte[length];
         await Stream.ReadExactlyAsync(payload).DefaultTimeout();
-        return new RawFrame(opcode, fin, payload);
+        return new RawFrame(opcode, fin, payload) { Compressed = compressed };
     }
 
     public ValueTask DisposeAsync()
@@ -109,6 +116,9 @@ public sealed class RawWebSocketClient : IAsyncDisposable
     /// <summary>A frame as received.</summary>
     public sealed record RawFrame(byte Opcode, bool Fin, byte[] Payload)
     {
+        /// <summary>Gets a value indicating whether RSV1 was set: a per-message-deflate compressed message.</summary>
+        public bool Compressed { get; init; }
+
         public string Text => Encoding.UTF8.GetString(Payload);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -222,6 +223,42 @@ public class CoalescedWriteTests
         }
 
         Assert.Equal(WebSocketCloseStatus.NormalClosure, await client.ReceiveCloseAsync(maxMessages: 1));
+    }
+
+    [Fact]
+    public async Task Send_BacklogWithPerMessageDeflateNegotiated_EveryMessageGoesOutCompressedThroughTheWebSocket()
+    {
+        // The outbox encodes frames only without extensions: with deflate, a backlog must still be compressed (RSV1).
+        // Hex of hashes compresses only to about half, so the burst is far more than the socket buffers absorb.
+        const int count = 5000;
+        var burst = new Burst(count, i => new WebSocketSendEvent(
+            string.Concat(Enumerable.Range(0, 3).Select(k => Convert.ToHexString(SHA256.HashData(BitConverter.GetBytes((i * 3) + k)))))));
+        await using var server = await KestrelTestServer.StartAsync(burst.Application, options =>
+        {
+            options.EnablePerMessageDeflate = true;
+            options.CloseHandshakeTimeout = TimeSpan.FromSeconds(30);
+        });
+        await using var client = await RawWebSocketClient.ConnectAsync(
+            server.WebSocketUri("/ws/deflate/"), receiveBufferSize: 4096, extensions: "permessage-deflate; client_no_context_takeover");
+        Assert.Contains("permessage-deflate", client.ResponseHead, StringComparison.OrdinalIgnoreCase);
+
+        await burst.Queued.DefaultTimeout();
+        var frames = 0;
+        while (true)
+        {
+            var frame = await client.ReceiveFrameAsync(allowCompressed: true);
+            if (frame.Opcode == 0x8)
+            {
+                break;
+            }
+
+            Assert.Equal(0x1, frame.Opcode);
+            Assert.True(frame.Fin);
+            Assert.True(frame.Compressed, $"message {frames} went out uncompressed");
+            frames++;
+        }
+
+        Assert.Equal(count, frames);
     }
 
     [Fact]

@@ -240,6 +240,59 @@ public class WebSocketMessagingTests
     }
 
     [Fact]
+    public async Task Receive_WithAnAlreadyCancelledTokenAndNothingWaiting_ThrowsAndAbortsTheConnection()
+    {
+        var outcome = new TaskCompletionSource<ApplicationEvent>();
+        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        {
+            await receive(default);
+            await send(new WebSocketAcceptEvent(), default);
+            await receive(default);
+            using var cancel = new CancellationTokenSource();
+            await cancel.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await receive(cancel.Token));
+            outcome.TrySetResult(await receive(default));
+        }));
+        using var client = await server.ConnectAsync("/ws/");
+        await client.SendTextAsync("go");
+
+        Assert.Equal(WebSocketCloseCode.AbnormalClosure, Assert.IsType<WebSocketDisconnectEvent>(await outcome.Task.DefaultTimeout()).Code);
+        await Assert.ThrowsAsync<WebSocketException>(() => client.ReceiveMessageAsync());
+    }
+
+    [Fact]
+    public async Task Receive_ManyMessagesWhileTheApplicationIsSlow_ArriveInOrderOneAtATime()
+    {
+        // The inbox holds one message; the receive loop waits for the slot, so every message arrives, in order.
+        const int count = 500;
+        var received = new TaskCompletionSource<List<string>>();
+        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        {
+            await receive(default);
+            await send(new WebSocketAcceptEvent(), default);
+            var texts = new List<string>();
+            while (texts.Count < count)
+            {
+                if (texts.Count % 50 == 0)
+                {
+                    await Task.Delay(10);
+                }
+
+                texts.Add(Assert.IsType<WebSocketReceiveEvent>(await receive(default)).Text!);
+            }
+
+            received.TrySetResult(texts);
+        }));
+        using var client = await server.ConnectAsync("/ws/");
+        for (var i = 0; i < count; i++)
+        {
+            await client.SendTextAsync($"m{i}");
+        }
+
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"m{i}"), await received.Task.DefaultTimeout());
+    }
+
+    [Fact]
     public async Task Close_WithReservedCode_ThrowsArgumentException()
     {
         var failure = new TaskCompletionSource<Exception>();
