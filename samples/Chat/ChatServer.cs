@@ -3,6 +3,7 @@ using System.Text.Json;
 using Chat.Consumers;
 using Switchboard;
 using Switchboard.Routing;
+using Switchboard.Security;
 
 namespace Chat;
 
@@ -12,13 +13,17 @@ public static class ChatServer
     /// <summary>The root application (Django's <c>ASGI_APPLICATION</c>): WebSocket routes and the worker channel.</summary>
     public static IApplication Application { get; } = new ProtocolTypeRouter
     {
-        ["websocket"] = new UrlRouter()
+        // As in the Channels tutorial: only pages served from one of AllowedHosts may open these sockets.
+        ["websocket"] = new AllowedHostsOriginValidator(new UrlRouter()
             .Map<EchoConsumer>("ws/echo/")
             .MapRegex<ChatConsumer>(@"^ws/chat/(?<room>[A-Za-z0-9_.-]{1,90})/$")
-            .Map<NotifyConsumer>("ws/notify/"),
+            .Map<NotifyConsumer>("ws/notify/")),
         ["channel"] = new ChannelNameRouter()
             .Map<ThumbnailConsumer>(ThumbnailConsumer.Channel),
     };
+
+    /// <summary>The hosts the app answers to unless <c>AllowedHosts</c> is configured: this machine only.</summary>
+    public const string DefaultAllowedHosts = "localhost;127.0.0.1;[::1]";
 
     /// <summary>Builds the app; <c>Program</c> runs it, tests start it on port 0.</summary>
     /// <param name="args">Command-line arguments, for example <c>--urls http://127.0.0.1:0</c>.</param>
@@ -32,6 +37,12 @@ public static class ChatServer
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
             builder.WebHost.UseUrls("http://127.0.0.1:8000");
+        }
+
+        // Host filtering (400 for another Host) and the WebSocket origin check both read AllowedHosts.
+        if (string.IsNullOrEmpty(builder.Configuration[AllowedHostsOriginValidator.ConfigurationKey]))
+        {
+            builder.Configuration[AllowedHostsOriginValidator.ConfigurationKey] = DefaultAllowedHosts;
         }
 
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
