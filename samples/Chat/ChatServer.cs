@@ -60,11 +60,15 @@ public static class ChatServer
         return app;
     }
 
-    /// <summary><c>POST /notify</c>: a JSON body goes unchanged, as text, to every <c>/ws/notify/</c> listener.</summary>
+    /// <summary><c>POST /notify</c>: a JSON body (UTF-8, at most 64 KiB) goes unchanged, as text, to every <c>/ws/notify/</c> listener.</summary>
     private static async Task<IResult> NotifyAsync(HttpRequest request, IChannelLayer layer, CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(request.Body);
-        var body = await reader.ReadToEndAsync(cancellationToken);
+        var (body, refusal) = await NotifyBody.ReadAsync(request, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
         try
         {
             using var _ = JsonDocument.Parse(body);

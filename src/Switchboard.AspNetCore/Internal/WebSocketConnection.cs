@@ -50,6 +50,7 @@ internal sealed partial class WebSocketConnection
     private Exception? _applicationException;
     private Task _receiveLoop = Task.CompletedTask;
     private CancellationTokenSource? _closeDeadline;
+    private readonly TokenBucket? _incomingRate;
 
     public WebSocketConnection(SwitchboardServer server, HttpContext context)
     {
@@ -60,6 +61,10 @@ internal sealed partial class WebSocketConnection
         _scope = ConnectionScopeFactory.Create(context, isWebSocket: true);
         _receive = ReceiveAsync;
         _send = SendAsync;
+        if (_options.IncomingMessageRateLimit > 0)
+        {
+            _incomingRate = new TokenBucket(_options.IncomingMessageRateLimit, _options.IncomingMessageBurst, server.TimeProvider);
+        }
 
         // The first event, queued before anything (a shutdown) can complete the inbox: the application always sees
         // websocket.connect before websocket.disconnect.
@@ -216,7 +221,7 @@ internal sealed partial class WebSocketConnection
     {
         if (_inbox.Reader.TryRead(out var message))
         {
-            return new ValueTask<ApplicationEvent>(message);
+            return new ValueTask<ApplicationEvent>(AdmitIncoming(message));
         }
 
         return ReceiveSlowAsync(cancellationToken);
@@ -231,7 +236,7 @@ internal sealed partial class WebSocketConnection
             {
                 if (_inbox.Reader.TryRead(out var message))
                 {
-                    return message;
+                    return AdmitIncoming(message);
                 }
             }
         }
