@@ -63,10 +63,32 @@ internal static class ConnectionScopeFactory
             Client = EndPointOf(connection.RemoteIpAddress, connection.RemotePort),
             Server = EndPointOf(connection.LocalIpAddress, connection.LocalPort),
             Subprotocols = isWebSocket ? [.. context.WebSockets.WebSocketRequestedProtocols] : [],
+            Cookies = CookiesOf(request),
             User = context.User,
             Services = context.RequestServices,
+            Items = new Dictionary<object, object?> { [HttpContextKey] = context },
             ConnectionClosed = context.RequestAborted,
         };
+    }
+
+    /// <summary>The <see cref="ConnectionScope.Items"/> key of the request's <see cref="HttpContext"/>.</summary>
+    public static object HttpContextKey { get; } = typeof(HttpContext);
+
+    private static IReadOnlyDictionary<string, string> CookiesOf(HttpRequest request)
+    {
+        // Nothing to parse (and no dictionary) for the clients that send no cookies, such as most non-browser clients.
+        if (request.Headers.Cookie.Count == 0)
+        {
+            return Switchboard.Internal.EmptyCookies.Instance;
+        }
+
+        var cookies = new Dictionary<string, string>(request.Cookies.Count, StringComparer.Ordinal);
+        foreach (var (name, value) in request.Cookies)
+        {
+            cookies.TryAdd(name, value);
+        }
+
+        return cookies;
     }
 
     private static string PathOf(HttpRequest request) => request.Path.HasValue ? request.Path.Value! : "/";
