@@ -14,9 +14,8 @@ namespace Switchboard.Sessions;
 /// <para>The session comes from ASP.NET Core's session middleware, so the app needs <c>services.AddSession()</c> (with
 /// a distributed cache) and <c>app.UseSession()</c> before <c>app.MapSwitchboard()</c>; the cookie, its protection and
 /// the idle timeout are that middleware's.</para>
-/// <para>A client that has no session cookie yet gets a new session; values set on it before the handshake is accepted
-/// go out with the 101 response's cookie. Once the socket is open no cookie can be set, so writing to a new session
-/// then throws: create the session over HTTP first (a login page does).</para>
+/// <para>The session key lives in a cookie, and cookies cannot be set over an open socket: writing to a session the
+/// client has no cookie for yet then throws. Create the session over HTTP first (a login page does).</para>
 /// <para>When an outer middleware already put a session in the scope, this one passes the scope on unchanged.</para>
 /// </remarks>
 public sealed class SessionMiddleware(IApplication inner) : ApplicationMiddleware(inner)
