@@ -76,30 +76,10 @@ public sealed partial class AuthMiddleware(IApplication inner) : ApplicationMidd
     /// <summary>Asks the schemes, then the session; returns the user and when its authentication expires.</summary>
     private static async Task<(ClaimsPrincipal User, DateTimeOffset? Expires)> AuthenticateAsync(ConnectionScope scope, AuthMiddlewareOptions options)
     {
-        ClaimsPrincipal? merged = null;
-        DateTimeOffset? expires = null;
-        if (scope.GetHttpContext() is { } context && await SchemesOfAsync(context, options).ConfigureAwait(false) is { Count: > 0 } schemes)
+        if (scope.GetHttpContext() is { } context && await SchemesOfAsync(context, options).ConfigureAwait(false) is { Count: > 0 } schemes
+            && await SchemeAuthentication.AuthenticateAsync(context, schemes).ConfigureAwait(false) is ({ } user, var expires))
         {
-            foreach (var scheme in schemes)
-            {
-                // Cached per request by the handler: a scheme UseAuthentication() already ran is not run twice.
-                var result = await context.AuthenticateAsync(scheme).ConfigureAwait(false);
-                if (!result.Succeeded)
-                {
-                    continue;
-                }
-
-                merged = merged is null ? result.Principal : MergeUserPrincipal(merged, result.Principal);
-                if ((result.Properties?.ExpiresUtc ?? ExpiryClaimOf(result.Principal)) is { } expiry && (expires is null || expiry < expires))
-                {
-                    expires = expiry;
-                }
-            }
-        }
-
-        if (merged is not null)
-        {
-            return (merged, expires);
+            return (user, expires);
         }
 
         if (scope.User.Identity?.IsAuthenticated == true)
@@ -122,21 +102,5 @@ public sealed partial class AuthMiddleware(IApplication inner) : ApplicationMidd
         var provider = context.RequestServices.GetService<IAuthenticationSchemeProvider>();
         var scheme = provider is null ? null : await provider.GetDefaultAuthenticateSchemeAsync().ConfigureAwait(false);
         return scheme is null ? [] : [scheme.Name];
-    }
-
-    /// <summary>A token's <c>exp</c> claim (seconds since 1970), for handlers that do not report the expiry in the properties.</summary>
-    private static DateTimeOffset? ExpiryClaimOf(ClaimsPrincipal user) =>
-        long.TryParse(user.FindFirst("exp")?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
-            && seconds < 253402300799
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : null;
-
-    /// <summary>The identities of both principals, the new one first (as ASP.NET Core's policy evaluator merges them).</summary>
-    private static ClaimsPrincipal MergeUserPrincipal(ClaimsPrincipal existing, ClaimsPrincipal additional)
-    {
-        var merged = new ClaimsPrincipal();
-        merged.AddIdentities(additional.Identities);
-        merged.AddIdentities(existing.Identities.Where(identity => identity.IsAuthenticated || identity.Claims.Any()));
-        return merged;
     }
 }

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -58,17 +57,7 @@ internal static partial class ScopeAuthorization
             return scope.User;
         }
 
-        ClaimsPrincipal? merged = null;
-        foreach (var scheme in policy.AuthenticationSchemes)
-        {
-            var result = await context.AuthenticateAsync(scheme).ConfigureAwait(false);
-            if (result.Succeeded)
-            {
-                merged ??= new ClaimsPrincipal();
-                merged.AddIdentities(result.Principal.Identities);
-            }
-        }
-
+        var (merged, _) = await SchemeAuthentication.AuthenticateAsync(context, policy.AuthenticationSchemes).ConfigureAwait(false);
         var user = merged ?? new ClaimsPrincipal(new ClaimsIdentity());
         scope.SetUser(user);
         return user;
