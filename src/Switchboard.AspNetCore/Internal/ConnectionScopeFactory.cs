@@ -50,7 +50,7 @@ internal static class ConnectionScopeFactory
         var request = context.Request;
         var connection = context.Connection;
         var query = request.QueryString.Value;
-        return new ConnectionScope(isWebSocket ? ScopeTypes.WebSocket : ScopeTypes.Http)
+        var scope = new ConnectionScope(isWebSocket ? ScopeTypes.WebSocket : ScopeTypes.Http)
         {
             Path = PathOf(request),
             RawPath = RawPathOf(context),
@@ -66,9 +66,12 @@ internal static class ConnectionScopeFactory
             Cookies = CookiesOf(request),
             User = context.User,
             Services = context.RequestServices,
-            Items = new Dictionary<object, object?> { [HttpContextKey] = context },
             ConnectionClosed = context.RequestAborted,
         };
+
+        // For GetHttpContext(): the authentication and session middleware reach the request through it.
+        scope.Items[HttpContextKey] = context;
+        return scope;
     }
 
     /// <summary>The <see cref="ConnectionScope.Items"/> key of the request's <see cref="HttpContext"/>.</summary>
