@@ -4,6 +4,7 @@ using Chat.Consumers;
 using Switchboard;
 using Switchboard.CommandLine;
 using Switchboard.Routing;
+using Switchboard.Security;
 
 namespace Chat;
 
@@ -13,11 +14,12 @@ public static class ChatServer
     /// <summary>The root application (Django's <c>ASGI_APPLICATION</c>): WebSocket routes and the worker channel.</summary>
     public static IApplication Application { get; } = new ProtocolTypeRouter
     {
-        ["websocket"] = new UrlRouter()
+        // As in the Channels tutorial: only pages served from one of AllowedHosts may open these sockets.
+        ["websocket"] = new AllowedHostsOriginValidator(new UrlRouter()
             .Map<EchoConsumer>("ws/echo/")
             .MapRegex<ChatConsumer>(@"^ws/chat/(?<room>[A-Za-z0-9_.-]{1,90})/$")
             .MapRegex(@"^ws/chat1x/(?<room>[A-Za-z0-9_.-]{1,90})/$", Chat1x.WebSocket)
-            .Map<NotifyConsumer>("ws/notify/"),
+            .Map<NotifyConsumer>("ws/notify/")),
         ["http"] = new UrlRouter()
             .Map<LongPollConsumer>("poll/notifications")
             .Map<EventStreamConsumer>("events/notifications"),
@@ -25,6 +27,9 @@ public static class ChatServer
             .Map<ThumbnailConsumer>(ThumbnailConsumer.Channel)
             .Map(Chat1x.MessagesChannel, Chat1x.Worker),
     };
+
+    /// <summary>The hosts the app answers to unless <c>AllowedHosts</c> is configured: this machine only.</summary>
+    public const string DefaultAllowedHosts = "localhost;127.0.0.1;[::1]";
 
     /// <summary>The command line (<c>runserver</c>, <c>runworker</c>, <c>--layer</c>); <c>Program</c> runs it.</summary>
     /// <returns>The command line of the reference app.</returns>
@@ -70,6 +75,13 @@ public static class ChatServer
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(context);
+
+        // Host filtering (400 for another Host) and the WebSocket origin check both read AllowedHosts.
+        if (string.IsNullOrEmpty(builder.Configuration[AllowedHostsOriginValidator.ConfigurationKey]))
+        {
+            builder.Configuration[AllowedHostsOriginValidator.ConfigurationKey] = DefaultAllowedHosts;
+        }
+
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddOptions<ChatOptions>().BindConfiguration("Chat");
         var switchboard = builder.Services.AddSwitchboard(Application);
@@ -101,11 +113,15 @@ public static class ChatServer
         app.MapSwitchboard();
     }
 
-    /// <summary><c>POST /notify</c>: a JSON body goes unchanged, as text, to every <c>/ws/notify/</c> listener.</summary>
+    /// <summary><c>POST /notify</c>: a JSON body (UTF-8, at most 64 KiB) goes unchanged, as text, to every <c>/ws/notify/</c> listener.</summary>
     private static async Task<IResult> NotifyAsync(HttpRequest request, IChannelLayer layer, CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(request.Body);
-        var body = await reader.ReadToEndAsync(cancellationToken);
+        var (body, refusal) = await NotifyBody.ReadAsync(request, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
         try
         {
             using var _ = JsonDocument.Parse(body);

@@ -87,6 +87,24 @@ public sealed class SwitchboardServerOptions
     /// </summary>
     public int MaxIncomingMessageSize { get; set; } = DefaultMaxIncomingMessageSize;
 
+    /// <summary>The default of <see cref="IncomingMessageBurst"/>: 100 messages.</summary>
+    public const int DefaultIncomingMessageBurst = 100;
+
+    /// <summary>
+    /// Gets or sets how many messages a second each WebSocket client may send, on average (a token bucket per
+    /// connection, checked as the application takes each message). A client that sends faster than this, beyond
+    /// <see cref="IncomingMessageBurst"/>, is closed with 1008 (policy violation) and a warning is logged; its
+    /// application receives <c>websocket.disconnect</c> with 1008 instead of the message. 0 turns the limit off.
+    /// Default 0 (off): set it for public endpoints, for example 20 for a chat.
+    /// </summary>
+    public double IncomingMessageRateLimit { get; set; }
+
+    /// <summary>
+    /// Gets or sets how many messages a client may send at once above <see cref="IncomingMessageRateLimit"/> (the
+    /// bucket's size; a new connection starts with it full). Ignored while the rate limit is off. Default 100.
+    /// </summary>
+    public int IncomingMessageBurst { get; set; } = DefaultIncomingMessageBurst;
+
     /// <summary>
     /// Gets or sets how many outgoing messages may wait per WebSocket while the client is slower than the application,
     /// in addition to <see cref="OutboundQueueMaxBytes"/>; beyond it <see cref="OverflowPolicy"/> applies. Default

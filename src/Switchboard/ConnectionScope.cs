@@ -16,6 +16,10 @@ public sealed record ConnectionScope
 {
     private static readonly ClaimsPrincipal s_anonymous = new(new ClaimsIdentity());
 
+    // A box shared by the copies a "with" expression makes, so that a login inside a consumer reaches the scope the
+    // middleware around it holds.
+    private UserSlot _user = new(s_anonymous);
+
     /// <summary>Creates a scope of the given type.</summary>
     /// <param name="type">The scope type: <c>http</c>, <c>websocket</c>, <c>channel</c> or a custom protocol name.</param>
     public ConnectionScope(string type)
@@ -71,8 +75,20 @@ public sealed record ConnectionScope
     /// <summary>Gets the channel name a <c>channel</c> scope listens on (worker scopes), otherwise <see langword="null"/>.</summary>
     public string? Channel { get; init; }
 
+    /// <summary>Gets the request's cookies by name (Channels' <c>scope["cookies"]</c>), from the <c>Cookie</c> header:
+    /// filled by Switchboard's server, or by <c>CookieMiddleware</c> for scopes built without them.</summary>
+    public IReadOnlyDictionary<string, string> Cookies { get; init; } = EmptyCookies.Instance;
+
     /// <summary>Gets the authenticated user (Channels' <c>scope["user"]</c>); an anonymous principal when nobody signed in.</summary>
-    public ClaimsPrincipal User { get; init; } = s_anonymous;
+    /// <remarks>Setting it in a <see langword="with"/> copy gives that copy its own user. The login and logout helpers
+    /// (Switchboard.AspNetCore's <c>ScopeAuthentication</c>) and the authentication re-check replace the user in place,
+    /// as Channels' <c>login()</c> assigns <c>scope["user"]</c>: the change is seen by this scope and every copy made from
+    /// it since its user was last set.</remarks>
+    public ClaimsPrincipal User
+    {
+        get => _user.Value;
+        init => _user = new UserSlot(value ?? throw new ArgumentNullException(nameof(value)));
+    }
 
     /// <summary>Gets the services for this connection: a scope of the host's container that lives as long as the connection,
     /// so scoped services are per connection.</summary>
@@ -107,8 +123,21 @@ public sealed record ConnectionScope
     public string? GetRouteValue(string name) =>
         RouteValues.TryGetValue(name, out var value) ? value?.ToString() : null;
 
+    /// <summary>Replaces the user of this scope and of the copies that share its user (login, logout, re-checks).</summary>
+    /// <param name="user">The new user.</param>
+    internal void SetUser(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        _user.Value = user;
+    }
+
     /// <summary>Describes the scope by type and path (a worker scope by its channel); headers are left out so that logs
     /// never carry cookies.</summary>
     /// <returns>For example <c>websocket /ws/chat/lobby/</c> or <c>channel thumbnails</c>.</returns>
     public override string ToString() => Channel is null ? $"{Type} {Path}" : $"{Type} {Channel}";
+
+    private sealed class UserSlot(ClaimsPrincipal value)
+    {
+        public ClaimsPrincipal Value { get; set; } = value;
+    }
 }

@@ -54,7 +54,7 @@ internal static class ConnectionScopeFactory
         var request = context.Request;
         var connection = context.Connection;
         var query = request.QueryString.Value;
-        return new ConnectionScope(isWebSocket ? ScopeTypes.WebSocket : ScopeTypes.Http)
+        var scope = new ConnectionScope(isWebSocket ? ScopeTypes.WebSocket : ScopeTypes.Http)
         {
             Path = PathOf(request),
             RawPath = RawPathOf(context),
@@ -67,10 +67,35 @@ internal static class ConnectionScopeFactory
             Client = EndPointOf(connection.RemoteIpAddress, connection.RemotePort),
             Server = EndPointOf(connection.LocalIpAddress, connection.LocalPort),
             Subprotocols = isWebSocket ? [.. context.WebSockets.WebSocketRequestedProtocols] : [],
+            Cookies = CookiesOf(request),
             User = UserOf(context),
             Services = context.RequestServices,
             ConnectionClosed = context.RequestAborted,
         };
+
+        // For GetHttpContext(): the authentication and session middleware reach the request through it.
+        scope.Items[HttpContextKey] = context;
+        return scope;
+    }
+
+    /// <summary>The <see cref="ConnectionScope.Items"/> key of the request's <see cref="HttpContext"/>.</summary>
+    public static object HttpContextKey { get; } = typeof(HttpContext);
+
+    private static IReadOnlyDictionary<string, string> CookiesOf(HttpRequest request)
+    {
+        // Nothing to parse (and no dictionary) for the clients that send no cookies, such as most non-browser clients.
+        if (request.Headers.Cookie.Count == 0)
+        {
+            return Switchboard.Internal.EmptyCookies.Instance;
+        }
+
+        var cookies = new Dictionary<string, string>(request.Cookies.Count, StringComparer.Ordinal);
+        foreach (var (name, value) in request.Cookies)
+        {
+            cookies.TryAdd(name, value);
+        }
+
+        return cookies;
     }
 
     /// <summary>

@@ -28,6 +28,16 @@ internal sealed class SwitchboardServerOptionsValidator : IValidateOptions<Switc
             Fail($"{nameof(options.MaxIncomingMessageSize)} must be at least 1 byte; it is {options.MaxIncomingMessageSize}.");
         }
 
+        if (!(options.IncomingMessageRateLimit >= 0) || double.IsInfinity(options.IncomingMessageRateLimit))
+        {
+            Fail($"{nameof(options.IncomingMessageRateLimit)} must be 0 (no limit) or a positive number of messages a second; it is {options.IncomingMessageRateLimit}.");
+        }
+
+        if (options.IncomingMessageBurst < 1)
+        {
+            Fail($"{nameof(options.IncomingMessageBurst)} must be at least 1 message; it is {options.IncomingMessageBurst}.");
+        }
+
         if (options.OutboundQueueCapacity < 1)
         {
             Fail($"{nameof(options.OutboundQueueCapacity)} must be at least 1 message; it is {options.OutboundQueueCapacity}.");

@@ -24,7 +24,8 @@ internal sealed partial class WebSocketConnection : IValueTaskSource<Application
     private CancellationTokenRegistration _receiveCancellation;
     private TaskCompletionSource? _slotFree;
 
-    ApplicationEvent IValueTaskSource<ApplicationEvent>.GetResult(short token) => _waitingReceive.GetResult(token);
+    // The application takes the message here (or below, when one was already waiting): the rate limit applies then.
+    ApplicationEvent IValueTaskSource<ApplicationEvent>.GetResult(short token) => AdmitIncoming(_waitingReceive.GetResult(token));
 
     ValueTaskSourceStatus IValueTaskSource<ApplicationEvent>.GetStatus(short token) => _waitingReceive.GetStatus(token);
 
@@ -67,7 +68,7 @@ internal sealed partial class WebSocketConnection : IValueTaskSource<Application
         if (message is not null)
         {
             slotFree?.TrySetResult();
-            return new ValueTask<ApplicationEvent>(message);
+            return new ValueTask<ApplicationEvent>(AdmitIncoming(message));
         }
 
         if (!waiting)

@@ -42,6 +42,7 @@ internal sealed partial class WebSocketConnection
     private Exception? _applicationException;
     private Task _receiveLoop = Task.CompletedTask;
     private CancellationTokenSource? _closeDeadline;
+    private readonly TokenBucket? _incomingRate;
 
     public WebSocketConnection(SwitchboardServer server, HttpContext context)
     {
@@ -52,6 +53,10 @@ internal sealed partial class WebSocketConnection
         _scope = ConnectionScopeFactory.Create(context, isWebSocket: true);
         _receive = ReceiveAsync;
         _send = SendAsync;
+        if (_options.IncomingMessageRateLimit > 0)
+        {
+            _incomingRate = new TokenBucket(_options.IncomingMessageRateLimit, _options.IncomingMessageBurst, server.TimeProvider);
+        }
 
         // The inbox starts with the first event (WebSocketConnection.Inbox.cs), before anything (a shutdown) can
         // complete it: the application always sees websocket.connect before websocket.disconnect.

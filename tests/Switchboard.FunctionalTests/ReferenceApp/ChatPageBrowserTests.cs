@@ -1,29 +1,18 @@
 using Microsoft.Playwright;
+using Switchboard.FunctionalTests.Infrastructure;
 
 namespace Switchboard.FunctionalTests.ReferenceApp;
 
 /// <summary>The chat page end to end in real Chromium (Debian's /usr/bin/chromium, driven by Playwright).</summary>
 public class ChatPageBrowserTests(ChatAppFixture app) : IClassFixture<ChatAppFixture>
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-    private const float Timeout = 15_000;
+    private const float Timeout = Chromium.Timeout;
 
     [Fact]
     public async Task TwoPagesInOneRoom_SeeEachOthersMessages_APageInAnotherRoomDoesNot()
     {
-        Assert.True(File.Exists(ChromiumPath), $"The browser test needs Debian's chromium at {ChromiumPath}: apt-get install -y chromium (./test.sh does it as root).");
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Timeout = Timeout,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--disable-quic",
-            ],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
 
         var room = "lobby" + Random.Shared.Next(1000, 9999);
         var alice = await OpenRoomFromIndexAsync(browser, room);
@@ -65,13 +54,7 @@ public class ChatPageBrowserTests(ChatAppFixture app) : IClassFixture<ChatAppFix
         return page;
     }
 
-    private static async Task<IPage> NewPageAsync(IBrowser browser)
-    {
-        var context = await browser.NewContextAsync();
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(Timeout);
-        return page;
-    }
+    private static Task<IPage> NewPageAsync(IBrowser browser) => Chromium.NewPageAsync(browser);
 
     private static Task WaitConnectedAsync(IPage page) =>
         Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("connected", new() { Timeout = Timeout });

@@ -164,6 +164,44 @@ public class ReferenceAppTests(ChatAppFixture app) : IClassFixture<ChatAppFixtur
     }
 
     [Fact]
+    public async Task Notify_BodyOf64KiB_Accepted_OneByteMore_413AndNothingSent()
+    {
+        using var listener = await app.ConnectAsync("/ws/notify/");
+        var atLimit = "\"" + new string('x', 64 * 1024 - 2) + "\"";
+        var overLimit = "\"" + new string('x', 64 * 1024 - 1) + "\"";
+
+        var accepted = await app.Http.PostAsync("/notify", new StringContent(atLimit, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal(atLimit, await ReceiveTextAsync(listener));
+
+        var refused = await app.Http.PostAsync("/notify", new StringContent(overLimit, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+
+        // Without Content-Length (chunked) the limit holds too: 10 MB is refused without being read.
+        var chunked = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes("\"" + new string('y', 10_000_000) + "\"")));
+        chunked.Headers.ContentType = new("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/notify") { Content = chunked };
+        request.Headers.TransferEncodingChunked = true;
+        var refusedChunked = await app.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refusedChunked.StatusCode);
+        Assert.True(await ReceivesNothingAsync(listener, s_quiet));
+    }
+
+    [Fact]
+    public async Task Notify_BodyNotUtf8_400AndNothingSent()
+    {
+        using var listener = await app.ConnectAsync("/ws/notify/");
+        var content = new ByteArrayContent([(byte)'"', 0xC3, 0x28, (byte)'"']);
+        content.Headers.ContentType = new("application/json");
+
+        var response = await app.Http.PostAsync("/notify", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("UTF-8", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(await ReceivesNothingAsync(listener, s_quiet));
+    }
+
+    [Fact]
     public async Task Thumbnail_WorkerProcessesTheJobAndNotifiesListeners()
     {
         using var listener = await app.ConnectAsync("/ws/notify/");

@@ -41,7 +41,8 @@ public class ConnectionScopeTests
         Assert.True(scope.Client?.Port > 0);
         Assert.Equal(server.BaseAddress.Port, scope.Server?.Port);
         Assert.False(scope.User.Identity?.IsAuthenticated);
-        Assert.Empty(scope.Items);
+        Assert.Single(scope.Items); // the request itself, for GetHttpContext()
+        Assert.NotNull(Switchboard.AspNetCore.ConnectionScopeHttpContextExtensions.GetHttpContext(scope));
         Assert.True(scope.ConnectionClosed.CanBeCanceled);
     }
 
