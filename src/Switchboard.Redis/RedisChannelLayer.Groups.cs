@@ -43,7 +43,7 @@ public sealed partial class RedisChannelLayer
     /// first); members are bucketed by their Redis key, so each receiving process gets one copy listing its local
     /// channels in <c>__asgi_channel__</c>, serialized once per process; then one script per host writes every copy for
     /// that host (a round trip per host, whatever the number of members). A key at its capacity misses the message,
-    /// counted in <c>switchboard.layer.group_send.dropped</c> and logged (Warning at most once per expiry interval).</para>
+    /// counted in <c>switchboard.layer.messages.dropped</c> (reason <c>capacity</c>) and logged (Warning at most once per expiry interval).</para>
     /// <para>A key that held expired messages has a reader that is gone: its channels leave the group (the rule of
     /// Channels' spec that channels_redis lacks), so group sends stop filling it.</para>
     /// </remarks>
