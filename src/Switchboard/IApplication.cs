@@ -1,3 +1,5 @@
+using Switchboard.Internal;
+
 namespace Switchboard;
 
 /// <summary>
@@ -24,4 +26,14 @@ public interface IApplication
     /// <param name="scope">A scope with at least <see cref="ConnectionScope.Type"/> and <see cref="ConnectionScope.Path"/> set.</param>
     /// <returns><see langword="true"/> when <see cref="InvokeAsync"/> would handle the scope.</returns>
     bool CanHandle(ConnectionScope scope) => true;
+
+    /// <summary>Wraps a function as an application, as an ASGI callable is written in Python:
+    /// <c>IApplication.Create(async (scope, receive, send) =&gt; { ... })</c>.</summary>
+    /// <param name="application">The function that serves one connection; called once per connection.</param>
+    /// <returns>The application.</returns>
+    static IApplication Create(Func<ConnectionScope, ReceiveDelegate, SendDelegate, Task> application)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        return new DelegateApplication(application);
+    }
 }

@@ -25,7 +25,7 @@ public sealed class RedisChannelLayerRegistrationTests(RedisServerFixture redis)
             ["Switchboard:Redis:SymmetricEncryptionKeys:0"] = "key-one",
         }).Build();
         var services = new ServiceCollection();
-        services.AddSwitchboard(Application.Create((_, _, _) => Task.CompletedTask)).AddRedisChannelLayer();
+        services.AddSwitchboard(IApplication.Create((_, _, _) => Task.CompletedTask)).AddRedisChannelLayer();
         services.Configure<RedisChannelLayerOptions>(configuration.GetSection("Switchboard:Redis"));
         await using var provider = services.BuildServiceProvider();
 
@@ -44,7 +44,7 @@ public sealed class RedisChannelLayerRegistrationTests(RedisServerFixture redis)
     public async Task AddRedisChannelLayer_SecondAlias_IsAKeyedLayerNextToTheDefault()
     {
         var services = new ServiceCollection();
-        services.AddSwitchboard(Application.Create((_, _, _) => Task.CompletedTask)).AddRedisChannelLayer(redis.Server.Url, alias: "redis");
+        services.AddSwitchboard(IApplication.Create((_, _, _) => Task.CompletedTask)).AddRedisChannelLayer(redis.Server.Url, alias: "redis");
         await using var provider = services.BuildServiceProvider();
 
         Assert.IsType<InMemoryChannelLayer>(provider.GetRequiredService<IChannelLayer>());
@@ -55,7 +55,7 @@ public sealed class RedisChannelLayerRegistrationTests(RedisServerFixture redis)
     public async Task AddRedisChannelLayer_BadHost_FailsTheStartNamingIt()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddSwitchboard(Application.Create((_, _, _) => Task.CompletedTask)).AddRedisChannelLayer("http://127.0.0.1:6379");
+        builder.Services.AddSwitchboard(IApplication.Create((_, _, _) => Task.CompletedTask)).AddRedisChannelLayer("http://127.0.0.1:6379");
         using var host = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());

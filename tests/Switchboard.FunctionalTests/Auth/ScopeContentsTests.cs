@@ -10,7 +10,7 @@ public class ScopeContentsTests
     public async Task Handshake_ScopeCarriesHeadersQueryCookiesClientAndTheRequest()
     {
         var seen = new TaskCompletionSource<ConnectionScope>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        await using var server = await KestrelTestServer.StartAsync(IApplication.Create(async (scope, receive, send) =>
         {
             seen.TrySetResult(scope);
             await receive(CancellationToken.None);

@@ -19,7 +19,7 @@ public class LayerOptionsBindingTests
             ["Switchboard:Layer:ChannelCapacities:0:Capacity"] = "2",
         }).Build();
         var services = new ServiceCollection();
-        services.AddSwitchboard(Application.Create((_, _, _) => Task.CompletedTask));
+        services.AddSwitchboard(IApplication.Create((_, _, _) => Task.CompletedTask));
         services.Configure<InMemoryChannelLayerOptions>(configuration.GetSection("Switchboard:Layer"));
         await using var provider = services.BuildServiceProvider();
 

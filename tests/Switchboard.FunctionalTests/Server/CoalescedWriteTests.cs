@@ -90,7 +90,7 @@ public class CoalescedWriteTests
     {
         var disconnects = new List<Task<WebSocketDisconnectEvent>>();
         var payload = new byte[64 * 1024];
-        var application = Application.Create(async (scope, receive, send) =>
+        var application = IApplication.Create(async (scope, receive, send) =>
         {
             var disconnected = new TaskCompletionSource<WebSocketDisconnectEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (disconnects)
@@ -265,7 +265,7 @@ public class CoalescedWriteTests
     public async Task Send_AfterTheClientIsGone_IsIgnoredAtDebugWithoutAnError()
     {
         var done = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var application = Application.Create(async (scope, receive, send) =>
+        var application = IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             await send(new WebSocketAcceptEvent(), default);
@@ -323,7 +323,7 @@ public class CoalescedWriteTests
 
         public Task<WebSocketDisconnectEvent> Disconnected => _disconnected.Task;
 
-        public IApplication Application => Switchboard.Application.Create(async (scope, receive, send) =>
+        public IApplication Application => IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             await send(new WebSocketAcceptEvent(), default);

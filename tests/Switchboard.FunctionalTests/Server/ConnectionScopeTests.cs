@@ -70,7 +70,7 @@ public class ConnectionScopeTests
     {
         var services = new List<(IServiceProvider Provider, object First, object Second)>();
         var done = new TaskCompletionSource();
-        var application = Application.Create(async (scope, receive, send) =>
+        var application = IApplication.Create(async (scope, receive, send) =>
         {
             lock (services)
             {
@@ -118,7 +118,7 @@ public class ConnectionScopeTests
     public async Task HttpScope_CarriesTheRequest()
     {
         var captured = new TaskCompletionSource<ConnectionScope>();
-        var application = Application.Create(async (scope, receive, send) =>
+        var application = IApplication.Create(async (scope, receive, send) =>
         {
             captured.TrySetResult(scope);
             await send(new HttpResponseStartEvent(204), default);
@@ -164,7 +164,7 @@ public class ConnectionScopeTests
     }
 
     private static IApplication Capture(TaskCompletionSource<ConnectionScope> captured) =>
-        Application.Create(async (scope, receive, send) =>
+        IApplication.Create(async (scope, receive, send) =>
         {
             captured.TrySetResult(scope);
             await TestApplications.Echo().InvokeAsync(scope, receive, send);

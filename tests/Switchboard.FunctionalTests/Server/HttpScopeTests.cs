@@ -12,7 +12,7 @@ public class HttpScopeTests
     public async Task Request_BodyArrivesInChunks_ResponseCarriesStatusHeadersAndBody()
     {
         var chunks = new List<HttpRequestEvent>();
-        var application = Application.Create(async (scope, receive, send) =>
+        var application = IApplication.Create(async (scope, receive, send) =>
         {
             using var body = new MemoryStream();
             for (var i = 0; i < 10_000; i++)
@@ -46,7 +46,7 @@ public class HttpScopeTests
     public async Task Request_WithoutBody_GetsOneEmptyFinalChunkAndDisconnectAfterTheResponse()
     {
         var events = new TaskCompletionSource<(ApplicationEvent Request, ApplicationEvent AfterResponse)>();
-        var application = Application.Create(async (scope, receive, send) =>
+        var application = IApplication.Create(async (scope, receive, send) =>
         {
             var request = await receive(default);
             await send(new HttpResponseStartEvent(200), default);
@@ -69,7 +69,7 @@ public class HttpScopeTests
     public async Task Response_WithMoreBody_IsStreamedChunkByChunk()
     {
         var secondChunk = new TaskCompletionSource();
-        var application = Application.Create(async (scope, receive, send) =>
+        var application = IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             await send(new HttpResponseStartEvent(200, [new("content-type", "text/event-stream")]), default);
@@ -95,7 +95,7 @@ public class HttpScopeTests
     public async Task LongPoll_ClientGoesAway_ApplicationReceivesDisconnect()
     {
         var disconnected = new TaskCompletionSource<ApplicationEvent>();
-        var application = Application.Create(async (scope, receive, send) =>
+        var application = IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             await send(new HttpResponseStartEvent(200), default);
@@ -119,7 +119,7 @@ public class HttpScopeTests
     public async Task Request_BodyOverKestrelsLimit_ApplicationGetsDisconnectAndClientGets413()
     {
         var received = new TaskCompletionSource<ApplicationEvent>();
-        var application = Application.Create(async (scope, receive, send) =>
+        var application = IApplication.Create(async (scope, receive, send) =>
         {
             for (var i = 0; i < 1000; i++)
             {
@@ -145,7 +145,7 @@ public class HttpScopeTests
     [Fact]
     public async Task Request_BodyOverKestrelsLimit_ApplicationAnswersWithItsOwnStatusAndHeaders()
     {
-        var application = Application.Create(async (scope, receive, send) =>
+        var application = IApplication.Create(async (scope, receive, send) =>
         {
             for (var i = 0; i < 1000 && await receive(default) is HttpRequestEvent { MoreBody: true }; i++)
             {
@@ -169,7 +169,7 @@ public class HttpScopeTests
     [Fact]
     public async Task Application_ThrowsBeforeStartingTheResponse_Answers500AndLogs()
     {
-        var application = Application.Create(async (scope, receive, send) =>
+        var application = IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             throw new InvalidOperationException("view failed");
@@ -186,7 +186,7 @@ public class HttpScopeTests
     [Fact]
     public async Task Application_ReturnsWithoutAResponse_Answers500AndLogs()
     {
-        await using var server = await KestrelTestServer.StartAsync(Application.Create((scope, receive, send) => Task.CompletedTask));
+        await using var server = await KestrelTestServer.StartAsync(IApplication.Create((scope, receive, send) => Task.CompletedTask));
         using var http = server.CreateHttpClient();
 
         Assert.Equal(HttpStatusCode.InternalServerError, (await http.GetAsync("/").DefaultTimeout()).StatusCode);
@@ -196,7 +196,7 @@ public class HttpScopeTests
     [Fact]
     public async Task Application_ReturnsBeforeTheLastChunk_ResponseIsCompleted()
     {
-        var application = Application.Create(async (scope, receive, send) =>
+        var application = IApplication.Create(async (scope, receive, send) =>
         {
             await send(new HttpResponseStartEvent(202), default);
             await send(new HttpResponseBodyEvent("partial"u8.ToArray(), moreBody: true), default);
@@ -214,7 +214,7 @@ public class HttpScopeTests
     public async Task Send_BodyBeforeStartOrAfterTheEnd_ThrowsInvalidOperationException()
     {
         var errors = new TaskCompletionSource<(Exception BeforeStart, Exception AfterEnd, Exception WrongType)>();
-        var application = Application.Create(async (scope, receive, send) =>
+        var application = IApplication.Create(async (scope, receive, send) =>
         {
             var beforeStart = await Assert.ThrowsAsync<InvalidOperationException>(async () => await send(new HttpResponseBodyEvent(default), default));
             var wrongType = await Assert.ThrowsAsync<InvalidOperationException>(async () => await send(new WebSocketAcceptEvent(), default));

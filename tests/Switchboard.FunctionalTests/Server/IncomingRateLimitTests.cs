@@ -15,7 +15,7 @@ public class IncomingRateLimitTests
         var time = new ManualTimeProvider();
         var flooderDisconnected = new TaskCompletionSource<WebSocketDisconnectEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         var echo = TestApplications.Echo();
-        var application = Application.Create((scope, receive, send) =>
+        var application = IApplication.Create((scope, receive, send) =>
             scope.Path == "/ws/flood/" ? TestApplications.Echo(flooderDisconnected).InvokeAsync(scope, receive, send) : echo.InvokeAsync(scope, receive, send));
         await using var server = await KestrelTestServer.StartAsync(
             application,

@@ -56,7 +56,7 @@ public sealed class RoutingTests : IDisposable
     [Fact]
     public async Task Http_ApplicationClaimingEverything_OtherEndpointsStillWinAndStaticFilesAreShadowed()
     {
-        var application = Application.Create(async (scope, receive, send) =>
+        var application = IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             await send(new HttpResponseStartEvent(200), default);
@@ -76,7 +76,7 @@ public sealed class RoutingTests : IDisposable
     public async Task MapSwitchboard_WithPrefix_ServesOnlyUnderThePrefixWithTheFullPathInTheScope()
     {
         var paths = new List<string>();
-        var application = Application.Create(async (scope, receive, send) =>
+        var application = IApplication.Create(async (scope, receive, send) =>
         {
             lock (paths)
             {

@@ -13,7 +13,7 @@ public class SlowClientTests
         var slowDisconnected = new TaskCompletionSource<WebSocketDisconnectEvent>();
         var payload = new byte[64 * 1024];
         var echo = TestApplications.Echo();
-        var application = Application.Create(async (scope, receive, send) =>
+        var application = IApplication.Create(async (scope, receive, send) =>
         {
             if (scope.Path != "/ws/slow/")
             {

@@ -7,7 +7,7 @@ internal static class TestApplications
 {
     /// <summary>Accepts, echoes every message with its kind, and records the disconnect.</summary>
     public static IApplication Echo(TaskCompletionSource<WebSocketDisconnectEvent>? disconnected = null) =>
-        Application.Create(async (scope, receive, send) =>
+        IApplication.Create(async (scope, receive, send) =>
         {
             Assert.IsType<WebSocketConnectEvent>(await receive(default));
             await send(new WebSocketAcceptEvent(), default);
@@ -27,7 +27,7 @@ internal static class TestApplications
 
     /// <summary>Accepts and then writes every event it receives (connect included) to <paramref name="events"/>.</summary>
     public static IApplication Recording(ChannelWriter<ApplicationEvent> events, string? subprotocol = null) =>
-        Application.Create(async (scope, receive, send) =>
+        IApplication.Create(async (scope, receive, send) =>
         {
             var connect = await receive(default);
             await events.WriteAsync(connect);

@@ -26,7 +26,7 @@ public class WebSocketHandshakeTests
     public async Task Connect_ApplicationClosesBeforeAccept_Refuses403()
     {
         var disconnected = new TaskCompletionSource<ApplicationEvent>();
-        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        await using var server = await KestrelTestServer.StartAsync(IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             await send(new WebSocketCloseEvent(), default);
@@ -40,7 +40,7 @@ public class WebSocketHandshakeTests
     [Fact]
     public async Task Connect_ApplicationClosesWith1011BeforeAccept_Refuses500()
     {
-        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        await using var server = await KestrelTestServer.StartAsync(IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             await send(new WebSocketCloseEvent(WebSocketCloseCode.InternalServerError), default);
@@ -52,7 +52,7 @@ public class WebSocketHandshakeTests
     [Fact]
     public async Task Connect_ApplicationReturnsBeforeAccept_Refuses403()
     {
-        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) => await receive(default)));
+        await using var server = await KestrelTestServer.StartAsync(IApplication.Create(async (scope, receive, send) => await receive(default)));
 
         Assert.Equal(403, await server.ConnectExpectingRefusalAsync("/ws/"));
         await server.Logs.WaitForEventAsync("ApplicationReturnedBeforeAccept").DefaultTimeout();
@@ -61,7 +61,7 @@ public class WebSocketHandshakeTests
     [Fact]
     public async Task Connect_ApplicationThrowsBeforeAccept_Refuses500AndLogsError()
     {
-        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        await using var server = await KestrelTestServer.StartAsync(IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             throw new InvalidOperationException("boom");
@@ -77,7 +77,7 @@ public class WebSocketHandshakeTests
     public async Task Send_BeforeAccept_ThrowsInvalidOperationException()
     {
         var failure = new TaskCompletionSource<Exception>();
-        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        await using var server = await KestrelTestServer.StartAsync(IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             failure.TrySetResult(await Assert.ThrowsAsync<InvalidOperationException>(async () => await send(new WebSocketSendEvent("too early"), default)));
@@ -95,7 +95,7 @@ public class WebSocketHandshakeTests
         var timeout = TimeSpan.FromSeconds(5);
         var received = Channel.CreateUnbounded<ApplicationEvent>();
         await using var server = await KestrelTestServer.StartAsync(
-            Application.Create(async (scope, receive, send) =>
+            IApplication.Create(async (scope, receive, send) =>
             {
                 await received.Writer.WriteAsync(await receive(default));
                 await received.Writer.WriteAsync(await receive(default));
@@ -119,7 +119,7 @@ public class WebSocketHandshakeTests
     public async Task Connect_Refused_ClientGetsTheStatusWhileTheApplicationStillRuns()
     {
         var release = new TaskCompletionSource();
-        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        await using var server = await KestrelTestServer.StartAsync(IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             await send(new WebSocketCloseEvent(), default);
@@ -135,7 +135,7 @@ public class WebSocketHandshakeTests
     public async Task Accept_WithOfferedSubprotocol_ClientSeesIt()
     {
         var events = Channel.CreateUnbounded<ApplicationEvent>();
-        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        await using var server = await KestrelTestServer.StartAsync(IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             Assert.Equal(["chat.v2", "chat.v1"], scope.Subprotocols);
@@ -156,7 +156,7 @@ public class WebSocketHandshakeTests
     public async Task Accept_WithSubprotocolNotOffered_ThrowsInvalidOperationException()
     {
         var failure = new TaskCompletionSource<Exception>();
-        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        await using var server = await KestrelTestServer.StartAsync(IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             failure.TrySetResult(await Assert.ThrowsAsync<InvalidOperationException>(async () => await send(new WebSocketAcceptEvent("other"), default)));
@@ -171,7 +171,7 @@ public class WebSocketHandshakeTests
     public async Task Accept_Twice_ThrowsInvalidOperationException()
     {
         var failure = new TaskCompletionSource<Exception>();
-        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        await using var server = await KestrelTestServer.StartAsync(IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             await send(new WebSocketAcceptEvent(), default);

@@ -48,7 +48,7 @@ public class WebSocketLifecycleTests
     {
         var connected = new TaskCompletionSource();
         var disconnected = new TaskCompletionSource<ApplicationEvent>();
-        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        await using var server = await KestrelTestServer.StartAsync(IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             connected.TrySetResult();
@@ -73,7 +73,7 @@ public class WebSocketLifecycleTests
         var release = new TaskCompletionSource();
         var requestCompleted = new TaskCompletionSource();
         await using var server = await KestrelTestServer.StartAsync(
-            Application.Create(async (scope, receive, send) =>
+            IApplication.Create(async (scope, receive, send) =>
             {
                 await receive(default);
                 await send(new WebSocketAcceptEvent(), default);
@@ -108,7 +108,7 @@ public class WebSocketLifecycleTests
         var closeHandshakeTimeout = TimeSpan.FromSeconds(3);
         var requestCompleted = new TaskCompletionSource();
         await using var server = await KestrelTestServer.StartAsync(
-            Application.Create(async (scope, receive, send) =>
+            IApplication.Create(async (scope, receive, send) =>
             {
                 await receive(default);
                 await send(new WebSocketAcceptEvent(), default);

@@ -73,7 +73,7 @@ public class WebSocketMessagingTests
     public async Task Close_ByApplicationWithCode_QueuedMessagesGoFirstAndClientSeesCodeAndReason()
     {
         var disconnected = new TaskCompletionSource<ApplicationEvent>();
-        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        await using var server = await KestrelTestServer.StartAsync(IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             await send(new WebSocketAcceptEvent(), default);
@@ -146,7 +146,7 @@ public class WebSocketMessagingTests
     [Fact]
     public async Task ApplicationReturns_WhileOpen_ClosesWith1000()
     {
-        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        await using var server = await KestrelTestServer.StartAsync(IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             await send(new WebSocketAcceptEvent(), default);
@@ -161,7 +161,7 @@ public class WebSocketMessagingTests
     [Fact]
     public async Task ApplicationThrows_AfterAccept_ClosesWith1011AndLogsError()
     {
-        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        await using var server = await KestrelTestServer.StartAsync(IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             await send(new WebSocketAcceptEvent(), default);
@@ -181,7 +181,7 @@ public class WebSocketMessagingTests
     public async Task Send_AfterClose_IsIgnoredAndLogged()
     {
         var sentAfterClose = new TaskCompletionSource();
-        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        await using var server = await KestrelTestServer.StartAsync(IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             await send(new WebSocketAcceptEvent(), default);
@@ -201,7 +201,7 @@ public class WebSocketMessagingTests
     public async Task Receive_AfterDisconnect_ReturnsTheDisconnectAgain()
     {
         var events = new TaskCompletionSource<(ApplicationEvent, ApplicationEvent)>();
-        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        await using var server = await KestrelTestServer.StartAsync(IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             await send(new WebSocketAcceptEvent(), default);
@@ -221,7 +221,7 @@ public class WebSocketMessagingTests
     public async Task Receive_Cancelled_AbortsTheConnection()
     {
         var outcome = new TaskCompletionSource<ApplicationEvent>();
-        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        await using var server = await KestrelTestServer.StartAsync(IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             await send(new WebSocketAcceptEvent(), default);
@@ -243,7 +243,7 @@ public class WebSocketMessagingTests
     public async Task Receive_WithAnAlreadyCancelledTokenAndNothingWaiting_ThrowsAndAbortsTheConnection()
     {
         var outcome = new TaskCompletionSource<ApplicationEvent>();
-        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        await using var server = await KestrelTestServer.StartAsync(IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             await send(new WebSocketAcceptEvent(), default);
@@ -266,7 +266,7 @@ public class WebSocketMessagingTests
         // The inbox holds one message; the receive loop waits for the slot, so every message arrives, in order.
         const int count = 500;
         var received = new TaskCompletionSource<List<string>>();
-        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        await using var server = await KestrelTestServer.StartAsync(IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             await send(new WebSocketAcceptEvent(), default);
@@ -296,7 +296,7 @@ public class WebSocketMessagingTests
     public async Task Close_WithReservedCode_ThrowsArgumentException()
     {
         var failure = new TaskCompletionSource<Exception>();
-        await using var server = await KestrelTestServer.StartAsync(Application.Create(async (scope, receive, send) =>
+        await using var server = await KestrelTestServer.StartAsync(IApplication.Create(async (scope, receive, send) =>
         {
             await receive(default);
             await send(new WebSocketAcceptEvent(), default);

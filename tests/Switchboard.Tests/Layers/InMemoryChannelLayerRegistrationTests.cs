@@ -5,7 +5,7 @@ namespace Switchboard.Tests.Layers;
 
 public sealed class InMemoryChannelLayerRegistrationTests
 {
-    private static readonly IApplication s_application = Application.Create((_, _, _) => Task.CompletedTask);
+    private static readonly IApplication s_application = IApplication.Create((_, _, _) => Task.CompletedTask);
 
     [Fact]
     public void AddSwitchboard_RegistersTheInMemoryLayerAsTheDefault()

@@ -7,7 +7,7 @@ internal sealed class RoutingTestApplication
 
     public RoutingTestApplication()
     {
-        Application = Switchboard.Application.Create((scope, receive, send) =>
+        Application = IApplication.Create((scope, receive, send) =>
         {
             lock (_scopes)
             {

@@ -68,7 +68,7 @@ public class ConnectionLimiterTests
     {
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var limiter = new ConnectionLimiter(
-            Application.Create(async (scope, receive, send) =>
+            IApplication.Create(async (scope, receive, send) =>
             {
                 entered.TrySetResult();
                 await Task.Delay(Timeout.Infinite, scope.ConnectionClosed);
@@ -89,13 +89,13 @@ public class ConnectionLimiterTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new ConnectionLimiter(Accepting(), new ConnectionLimitOptions { MaxConnectionsPerUser = -1 }));
 
     private static WebSocketCommunicator Connect(IApplication limiter, IServiceProvider services, ClaimsPrincipal user, string address) =>
-        new(Application.Create((scope, receive, send) =>
+        new(IApplication.Create((scope, receive, send) =>
             limiter.InvokeAsync(scope with { User = user, Client = new IPEndPoint(IPAddress.Parse(address), 40000) }, receive, send)), "/ws/", services);
 
     private static ClaimsPrincipal User(string id) =>
         new(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, id), new Claim(ClaimTypes.Name, id)], "test"));
 
-    private static IApplication Accepting() => Application.Create(async (scope, receive, send) =>
+    private static IApplication Accepting() => IApplication.Create(async (scope, receive, send) =>
     {
         while (await receive(CancellationToken.None) is not WebSocketDisconnectEvent)
         {

@@ -9,7 +9,7 @@ public class CookieMiddlewareTests
     public async Task Connect_CookieHeader_ParsedIntoTheScope()
     {
         IReadOnlyDictionary<string, string>? seen = null;
-        var application = new CookieMiddleware(Application.Create(async (scope, receive, send) =>
+        var application = new CookieMiddleware(IApplication.Create(async (scope, receive, send) =>
         {
             seen = scope.Cookies;
             await receive(CancellationToken.None);

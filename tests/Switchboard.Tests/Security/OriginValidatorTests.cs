@@ -136,7 +136,7 @@ public class OriginValidatorTests
     {
         var ran = false;
         built = () => ran;
-        return Application.Create(async (scope, receive, send) =>
+        return IApplication.Create(async (scope, receive, send) =>
         {
             ran = true;
             while (await receive(CancellationToken.None) is not WebSocketDisconnectEvent)
