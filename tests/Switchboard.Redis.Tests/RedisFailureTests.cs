@@ -71,10 +71,12 @@ public sealed class RedisFailureTests : IAsyncLifetime
         {
             while (!done() && !stop.IsCancellationRequested)
             {
+                // A number per attempt: a send that timed out may still have reached Redis (a timeout cannot tell),
+                // so reusing its number would look like a duplicate delivery.
+                var attempt = n++;
                 try
                 {
-                    await sender.SendAsync(channel, new LayerMessage("tick") { ["n"] = n });
-                    n++;
+                    await sender.SendAsync(channel, new LayerMessage("tick") { ["n"] = attempt });
                 }
                 catch (RedisChannelLayerException)
                 {

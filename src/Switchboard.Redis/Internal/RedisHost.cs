@@ -8,14 +8,16 @@ namespace Switchboard.Redis.Internal;
 /// <summary>
 /// One entry of <see cref="RedisChannelLayerOptions.Hosts"/>, parsed the way channels_redis (redis-py's <c>from_url</c>)
 /// reads it: <c>redis://[[user]:password@]host[:port][/db]</c>, <c>rediss://</c> for TLS, and
-/// <c>unix://[[user]:password@]/path/to/socket[?db=N]</c>; a <c>db</c> or <c>password</c> query parameter works for all three.
+/// <c>unix://[[user]:password@]/path/to/socket[?db=N]</c>; a <c>db</c> or <c>password</c> query parameter works for all three,
+/// and <c>ssl_ca_certs=/path/to/ca.pem</c> (redis-py's name) makes a <c>rediss://</c> host trust that certificate authority.
 /// </summary>
 internal sealed class RedisHost
 {
     private const int DefaultPort = 6379;
 
-    private RedisHost(string displayName, EndPoint endPoint, bool useTls, string? sslHost, string? user, string? password, int database)
+    private RedisHost(string displayName, EndPoint endPoint, bool useTls, string? sslHost, string? user, string? password, int database, string? caCertificatePath)
     {
+        CaCertificatePath = caCertificatePath;
         DisplayName = displayName;
         EndPoint = endPoint;
         UseTls = useTls;
@@ -39,6 +41,10 @@ internal sealed class RedisHost
     public string? Password { get; }
 
     public int Database { get; }
+
+    /// <summary>Gets the PEM file of the certificate authority a TLS host's certificate must chain to, instead of the
+    /// system's trust store (<c>ssl_ca_certs</c>); <see langword="null"/> for the system's.</summary>
+    public string? CaCertificatePath { get; }
 
     /// <summary>Parses a host URL, or throws naming what is wrong with it and the accepted forms.</summary>
     public static RedisHost Parse(string url)
@@ -82,6 +88,7 @@ internal sealed class RedisHost
         // The user info ends at the last '@' (a password may contain '@' only when percent-encoded, but be lenient).
         string? user = null;
         string? password = null;
+        string? caCertificatePath = null;
         var at = rest.LastIndexOf('@');
         if (at >= 0)
         {
@@ -122,6 +129,9 @@ internal sealed class RedisHost
                         break;
                     case "username":
                         user = value;
+                        break;
+                    case "ssl_ca_certs":
+                        caCertificatePath = value;
                         break;
                     default:
                         break; // redis-py's connection keywords (socket_timeout, ...) do not apply here
@@ -168,7 +178,15 @@ internal sealed class RedisHost
         }
 
         var display = Redact(url);
-        host = new RedisHost(display, endPoint, scheme == "rediss", sslHost, user, password, database);
+        if (caCertificatePath is not null && (scheme != "rediss" || !File.Exists(caCertificatePath)))
+        {
+            error = Problem(url, scheme != "rediss"
+                ? "ssl_ca_certs applies to TLS hosts only (rediss://)"
+                : $"the ssl_ca_certs file '{caCertificatePath}' does not exist");
+            return false;
+        }
+
+        host = new RedisHost(display, endPoint, scheme == "rediss", sslHost, user, password, database, caCertificatePath);
         return true;
     }
 
@@ -200,6 +218,12 @@ internal sealed class RedisHost
             // Reconnect soon after Redis is back: from 100 ms, doubling up to 2 s between attempts.
             ReconnectRetryPolicy = new ExponentialRetry(100, 2000),
         };
+        if (CaCertificatePath is not null)
+        {
+            // A private CA (a self-signed test server, an internal PKI): the host's certificate must chain to it.
+            configuration.TrustIssuer(CaCertificatePath);
+        }
+
         return configuration;
     }
 
