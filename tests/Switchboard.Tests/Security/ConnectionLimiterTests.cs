@@ -15,14 +15,15 @@ public class ConnectionLimiterTests
         var limiter = new ConnectionLimiter(Accepting(), new ConnectionLimitOptions { MaxConnectionsPerUser = 2 });
         await using var services = TestServices.Create(limiter, logs);
 
+        // One after the other: a communicator starts its application when it is built, so building them all first
+        // would let the limiter count them in whatever order the thread pool runs them.
         await using var first = Connect(limiter, services, User("alice"), "10.0.0.1");
-        await using var second = Connect(limiter, services, User("alice"), "10.0.0.2");
-        await using var third = Connect(limiter, services, User("alice"), "10.0.0.3");
-        await using var bob = Connect(limiter, services, User("bob"), "10.0.0.4");
-
         Assert.True((await first.ConnectAsync()).Accepted);
+        await using var second = Connect(limiter, services, User("alice"), "10.0.0.2");
         Assert.True((await second.ConnectAsync()).Accepted);
+        await using var third = Connect(limiter, services, User("alice"), "10.0.0.3");
         Assert.False((await third.ConnectAsync()).Accepted);
+        await using var bob = Connect(limiter, services, User("bob"), "10.0.0.4");
         Assert.True((await bob.ConnectAsync()).Accepted);
         Assert.Contains(logs.Entries, e => e.EventId.Name == "UserConnectionLimitReached" && e.Message.Contains("alice", StringComparison.Ordinal));
 
@@ -54,11 +55,10 @@ public class ConnectionLimiterTests
         await using var services = TestServices.Create(limiter, logs);
 
         await using var one = Connect(limiter, services, User("alice"), "10.0.0.9");
-        await using var two = Connect(limiter, services, User("bob"), "10.0.0.9");
-        await using var elsewhere = Connect(limiter, services, User("alice"), "10.0.0.10");
-
         Assert.True((await one.ConnectAsync()).Accepted);
+        await using var two = Connect(limiter, services, User("bob"), "10.0.0.9");
         Assert.False((await two.ConnectAsync()).Accepted);
+        await using var elsewhere = Connect(limiter, services, User("alice"), "10.0.0.10");
         Assert.True((await elsewhere.ConnectAsync()).Accepted);
         Assert.Contains(logs.Entries, e => e.EventId.Name == "AddressConnectionLimitReached");
     }
