@@ -240,9 +240,7 @@ public sealed partial class RedisChannelLayer
         _metrics.Dropped(dropped, ChannelLayerMetrics.CapacityReason);
 
         // One warning per expiry interval: a dead process's key stays full until its messages expire.
-        var now = _timeProvider.GetTimestamp();
-        var next = Volatile.Read(ref _nextDropWarning);
-        if (now >= next && Interlocked.CompareExchange(ref _nextDropWarning, now + _expiryTicks, next) == next)
+        if (_dropWarnings.TryEnter())
         {
             Log.GroupSendDroppedWarning(Logger, group, message.Type, dropped, members, channel, _options.Expiry);
         }

@@ -128,9 +128,7 @@ public sealed partial class RedisChannelLayer
     /// <summary>Logs a receive-loop failure: a Warning at most once per interval, Debug otherwise.</summary>
     internal void OnReceiveLoopFailed(string host, TimeSpan retryIn, Exception exception)
     {
-        var now = _timeProvider.GetTimestamp();
-        var next = Volatile.Read(ref _nextLoopWarning);
-        if (now >= next && Interlocked.CompareExchange(ref _nextLoopWarning, now + (long)(30 * _timeProvider.TimestampFrequency), next) == next)
+        if (_loopWarnings.TryEnter())
         {
             Log.ReceiveLoopFailed(Logger, host, retryIn, exception);
         }
@@ -150,9 +148,7 @@ public sealed partial class RedisChannelLayer
 
         // Over the channel's byte budget: its consumer reads slower than messages arrive, and finds a marker here.
         _metrics.Dropped(1, DroppedMessages.Budget);
-        var now = _timeProvider.GetTimestamp();
-        var next = Volatile.Read(ref _nextBudgetWarning);
-        if (now >= next && Interlocked.CompareExchange(ref _nextBudgetWarning, now + _expiryTicks, next) == next)
+        if (_budgetWarnings.TryEnter())
         {
             Log.BudgetDroppedWarning(Logger, message.Type, channel, _options.SpecificChannelMaxBytes, _options.Expiry);
         }

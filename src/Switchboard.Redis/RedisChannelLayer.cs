@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Switchboard.Internal;
 using Switchboard.Redis.Internal;
 
 namespace Switchboard.Redis;
@@ -35,6 +36,9 @@ public sealed partial class RedisChannelLayer : IChannelLayer, IAsyncDisposable,
     // after its last receiver, and keeps idle connections visibly alive.
     private static readonly TimeSpan s_blockTimeout = TimeSpan.FromSeconds(5);
 
+    // A receive loop that keeps failing (Redis down) warns at most every 30 s while it retries.
+    private static readonly TimeSpan s_loopWarningInterval = TimeSpan.FromSeconds(30);
+
     private readonly RedisShard[] _shards;
     private readonly RedisMessageCodec _codec;
     private readonly RedisLocalChannels _local;
@@ -53,9 +57,11 @@ public sealed partial class RedisChannelLayer : IChannelLayer, IAsyncDisposable,
     private int _sendIndex = -1;
     private int _receiveIndex = -1;
     private double _lastScore;
-    private long _nextDropWarning;
-    private long _nextBudgetWarning;
-    private long _nextLoopWarning;
+
+    // Warnings at most once per interval, Debug otherwise: a dead reader's key stays full send after send.
+    private readonly LogThrottle _dropWarnings;
+    private readonly LogThrottle _budgetWarnings;
+    private readonly LogThrottle _loopWarnings;
     private volatile bool _disposed;
 
     /// <summary>Creates a layer without dependency injection, for tests and embedding. No connection is opened until
@@ -107,6 +113,9 @@ public sealed partial class RedisChannelLayer : IChannelLayer, IAsyncDisposable,
         // Capacity rules (globs, regexes) and Fernet cannot run inside Redis; several hosts need several scripts.
         _groupSendInOneScript = _shards.Length == 1 && options.ChannelCapacities.Count == 0 && crypter is null;
         _metrics = new ChannelLayerMetrics(meterFactory);
+        _dropWarnings = new LogThrottle(timeProvider, options.Expiry);
+        _budgetWarnings = new LogThrottle(timeProvider, options.Expiry);
+        _loopWarnings = new LogThrottle(timeProvider, s_loopWarningInterval);
         _local = new RedisLocalChannels(_options, timeProvider, _expiryTicks, OnLocalExpired);
         _receiver = new RedisProcessReceiver(this, _shards);
 

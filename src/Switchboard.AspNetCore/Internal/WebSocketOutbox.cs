@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
+using Switchboard.Internal;
 
 namespace Switchboard.AspNetCore.Internal;
 

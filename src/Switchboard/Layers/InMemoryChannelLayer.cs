@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Switchboard.Internal;
 
 namespace Switchboard;
 
@@ -64,7 +65,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
     private readonly long _groupExpiryTicks;
     private readonly string _layerId;
     private readonly ITimer _sweepTimer;
-    private long _nextDropWarning;
+    private readonly LogThrottle _dropWarnings;
     private volatile bool _disposed;
 
     /// <summary>Creates a layer with the default settings (expiry 60 s, group expiry 1 day, capacity 100) on the system clock.</summary>
@@ -122,6 +123,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
         _groupExpiryTicks = ToTimestampTicks(options.GroupExpiry, timeProvider);
         _layerId = RandomLetters();
         _metrics = new ChannelLayerMetrics(meterFactory);
+        _dropWarnings = new LogThrottle(timeProvider, options.Expiry);
 
         // The timer holds the layer weakly, so an undisposed layer can still be collected (and then stops its timer).
         // At most hourly: the interval only bounds how long abandoned channels hold memory, and timers cap near 49 days.
@@ -342,7 +344,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
         _metrics.MessagesSent.Add(sent);
         if (firstDropped is not null)
         {
-            OnGroupSendDropped(group, message, full, overBudget, sent + full + overBudget, firstDropped, now);
+            OnGroupSendDropped(group, message, full, overBudget, sent + full + overBudget, firstDropped);
         }
 
         return default;
@@ -481,15 +483,14 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
         }
     }
 
-    private void OnGroupSendDropped(string group, LayerMessage message, int full, int overBudget, int members, string channel, long now)
+    private void OnGroupSendDropped(string group, LayerMessage message, int full, int overBudget, int members, string channel)
     {
         _metrics.Dropped(full, ChannelLayerMetrics.CapacityReason);
         _metrics.Dropped(overBudget, DroppedMessages.Budget);
         var dropped = full + overBudget;
 
         // One warning per expiry interval: a dead member's channel stays full until its messages expire.
-        var next = Volatile.Read(ref _nextDropWarning);
-        if (now >= next && Interlocked.CompareExchange(ref _nextDropWarning, now + _expiryTicks, next) == next)
+        if (_dropWarnings.TryEnter())
         {
             Log.GroupSendDroppedWarning(_logger, group, message.Type, dropped, members, channel, _expiry);
         }

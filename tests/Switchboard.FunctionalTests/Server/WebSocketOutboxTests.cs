@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchboard.AspNetCore;
 using Switchboard.AspNetCore.Internal;
+using Switchboard.Internal;
 using Switchboard.FunctionalTests.Infrastructure;
 
 namespace Switchboard.FunctionalTests.Server;

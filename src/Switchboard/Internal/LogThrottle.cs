@@ -1,8 +1,9 @@
-namespace Switchboard.AspNetCore.Internal;
+namespace Switchboard.Internal;
 
 /// <summary>
-/// Lets one caller in per interval, server-wide: the first of a kind of event in an interval is logged as a Warning, the
-/// rest at Debug, so that a thousand slow clients cut off at once give one Warning, not a thousand.
+/// Lets one caller in per interval: the first of a kind of event in an interval is logged as a Warning, the rest at
+/// Debug, so that a thousand slow clients cut off at once (or a dead member's full channel, send after send) give one
+/// Warning, not a thousand. Shared by the interface server and the channel layers.
 /// </summary>
 internal sealed class LogThrottle
 {
@@ -14,7 +15,8 @@ internal sealed class LogThrottle
     {
         _timeProvider = timeProvider;
         Interval = interval;
-        _intervalTicks = (long)(interval.TotalSeconds * timeProvider.TimestampFrequency);
+        // Clamped, so that a very long interval (an expiry of days) cannot overflow the timestamp arithmetic.
+        _intervalTicks = (long)Math.Min(interval.TotalSeconds * timeProvider.TimestampFrequency, long.MaxValue / 4);
     }
 
     /// <summary>Gets the interval, for the Warning's "further ... are logged at Debug" note.</summary>
