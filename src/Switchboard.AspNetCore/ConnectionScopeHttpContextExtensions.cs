@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Switchboard.AspNetCore.Internal;
 
 namespace Switchboard.AspNetCore;
 
@@ -13,6 +12,6 @@ public static class ConnectionScopeHttpContextExtensions
     public static HttpContext? GetHttpContext(this ConnectionScope scope)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        return scope.Items.TryGetValue(ConnectionScopeFactory.HttpContextKey, out var context) ? context as HttpContext : null;
+        return scope.Transport as HttpContext;
     }
 }

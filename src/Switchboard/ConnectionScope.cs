@@ -20,6 +20,9 @@ public sealed record ConnectionScope
     // middleware around it holds.
     private UserSlot _user = new(s_anonymous);
 
+    // Shared by copies too; the bag itself is made on first use, as most connections never use one.
+    private ItemsSlot _items = new();
+
     /// <summary>Creates a scope of the given type.</summary>
     /// <param name="type">The scope type: <c>http</c>, <c>websocket</c>, <c>channel</c> or a custom protocol name.</param>
     public ConnectionScope(string type)
@@ -96,10 +99,18 @@ public sealed record ConnectionScope
 
     /// <summary>Gets a bag for middleware and application state that lives as long as the connection.
     /// Copies of a scope share one bag.</summary>
-    public IDictionary<object, object?> Items { get; init; } = new Dictionary<object, object?>();
+    public IDictionary<object, object?> Items
+    {
+        get => _items.Bag ??= new Dictionary<object, object?>();
+        init => _items = new ItemsSlot { Bag = value ?? throw new ArgumentNullException(nameof(value)) };
+    }
 
     /// <summary>Gets a token that fires when the connection goes away.</summary>
     public CancellationToken ConnectionClosed { get; init; }
+
+    /// <summary>Gets the interface server's own object behind the connection (Switchboard.AspNetCore: the request's
+    /// <c>HttpContext</c>, for <c>GetHttpContext()</c>); <see langword="null"/> for workers and test communicators.</summary>
+    internal object? Transport { get; init; }
 
     /// <summary>Returns the first value of a request header, or <see langword="null"/>.</summary>
     /// <param name="name">The header name, in any case.</param>
@@ -139,5 +150,10 @@ public sealed record ConnectionScope
     private sealed class UserSlot(ClaimsPrincipal value)
     {
         public ClaimsPrincipal Value { get; set; } = value;
+    }
+
+    private sealed class ItemsSlot
+    {
+        public IDictionary<object, object?>? Bag { get; set; }
     }
 }

@@ -1,8 +1,10 @@
+using System.Collections.Frozen;
 using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Features.Authentication;
+using Microsoft.Net.Http.Headers;
 
 namespace Switchboard.AspNetCore.Internal;
 
@@ -10,6 +12,16 @@ namespace Switchboard.AspNetCore.Internal;
 internal static class ConnectionScopeFactory
 {
     private static readonly ClaimsPrincipal s_anonymous = new(new ClaimsIdentity());
+
+    private static readonly FrozenDictionary<string, string> s_lowerCaseNames = new[]
+    {
+        HeaderNames.Accept, HeaderNames.AcceptEncoding, HeaderNames.AcceptLanguage, HeaderNames.Authorization,
+        HeaderNames.CacheControl, HeaderNames.Connection, HeaderNames.ContentLength, HeaderNames.ContentType,
+        HeaderNames.Cookie, HeaderNames.Host, HeaderNames.Origin, HeaderNames.Pragma, HeaderNames.Referer,
+        HeaderNames.SecWebSocketExtensions, HeaderNames.SecWebSocketKey, HeaderNames.SecWebSocketProtocol,
+        HeaderNames.SecWebSocketVersion, HeaderNames.Upgrade, HeaderNames.UserAgent, "X-Forwarded-For",
+        "X-Forwarded-Proto", "Sec-Fetch-Dest", "Sec-Fetch-Mode", "Sec-Fetch-Site",
+    }.ToFrozenDictionary(name => name, name => name.ToLowerInvariant(), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Tells whether the request asks for a WebSocket (HTTP/1.1 upgrade or HTTP/2 extended CONNECT), from the request
@@ -54,7 +66,7 @@ internal static class ConnectionScopeFactory
         var request = context.Request;
         var connection = context.Connection;
         var query = request.QueryString.Value;
-        var scope = new ConnectionScope(isWebSocket ? ScopeTypes.WebSocket : ScopeTypes.Http)
+        return new ConnectionScope(isWebSocket ? ScopeTypes.WebSocket : ScopeTypes.Http)
         {
             Path = PathOf(request),
             RawPath = RawPathOf(context),
@@ -66,20 +78,16 @@ internal static class ConnectionScopeFactory
             Headers = HeadersOf(request.Headers),
             Client = EndPointOf(connection.RemoteIpAddress, connection.RemotePort),
             Server = EndPointOf(connection.LocalIpAddress, connection.LocalPort),
-            Subprotocols = isWebSocket ? [.. context.WebSockets.WebSocketRequestedProtocols] : [],
+            Subprotocols = isWebSocket && context.WebSockets.WebSocketRequestedProtocols is { Count: > 0 } offered ? [.. offered] : [],
             Cookies = CookiesOf(request),
             User = UserOf(context),
             Services = context.RequestServices,
             ConnectionClosed = context.RequestAborted,
+
+            // For GetHttpContext(): the authentication and session middleware reach the request through it.
+            Transport = context,
         };
-
-        // For GetHttpContext(): the authentication and session middleware reach the request through it.
-        scope.Items[HttpContextKey] = context;
-        return scope;
     }
-
-    /// <summary>The <see cref="ConnectionScope.Items"/> key of the request's <see cref="HttpContext"/>.</summary>
-    public static object HttpContextKey { get; } = typeof(HttpContext);
 
     private static IReadOnlyDictionary<string, string> CookiesOf(HttpRequest request)
     {
@@ -105,7 +113,8 @@ internal static class ConnectionScopeFactory
     /// </summary>
     private static ClaimsPrincipal UserOf(HttpContext context) => context.Features.Get<IHttpAuthenticationFeature>()?.User ?? s_anonymous;
 
-    private static string PathOf(HttpRequest request) => request.Path.HasValue ? request.Path.Value! : "/";
+    /// <summary>The scope's <see cref="ConnectionScope.Path"/> of a request (the same string instance).</summary>
+    public static string PathOf(HttpRequest request) => request.Path.HasValue ? request.Path.Value! : "/";
 
     private static string SchemeOf(HttpRequest request, bool isWebSocket) =>
         isWebSocket ? (request.IsHttps ? "wss" : "ws") : (request.IsHttps ? "https" : "http");
@@ -158,7 +167,8 @@ internal static class ConnectionScopeFactory
         var list = new List<KeyValuePair<string, string>>(headers.Count);
         foreach (var header in headers)
         {
-            var name = header.Key.ToLowerInvariant();
+            // The common names are lower-cased once for all connections: each would otherwise cost every connection a string.
+            var name = s_lowerCaseNames.TryGetValue(header.Key, out var lower) ? lower : header.Key.ToLowerInvariant();
             foreach (var value in header.Value)
             {
                 if (value is not null)

@@ -89,38 +89,26 @@ internal sealed partial class SwitchboardServer
             return Task.CompletedTask;
         }
 
-        return RunWebSocketAsync(context);
+        // The connection's own task serves the request: no wrapper that each idle connection would keep.
+        return new WebSocketConnection(this, context).RunAsync();
     }
 
-    private async Task RunWebSocketAsync(HttpContext context)
+    /// <summary>Adds a starting connection to those that shutdown closes.</summary>
+    /// <returns>False when the host is already stopping (the connection then refuses with 503).</returns>
+    public bool Track(WebSocketConnection connection)
     {
-        var connection = new WebSocketConnection(this, context);
-        bool stopping;
         lock (_sync)
         {
-            stopping = _stopping;
-            if (!stopping)
-            {
-                _webSockets.Add(connection);
-            }
+            return !_stopping && _webSockets.Add(connection);
         }
+    }
 
-        try
+    /// <summary>Removes a connection when its request ends.</summary>
+    public void Untrack(WebSocketConnection connection)
+    {
+        lock (_sync)
         {
-            if (stopping)
-            {
-                // The host is already stopping: refuse with 503.
-                connection.Shutdown();
-            }
-
-            await connection.RunAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            lock (_sync)
-            {
-                _webSockets.Remove(connection);
-            }
+            _webSockets.Remove(connection);
         }
     }
 

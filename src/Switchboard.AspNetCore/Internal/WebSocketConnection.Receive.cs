@@ -16,6 +16,8 @@ internal sealed partial class WebSocketConnection
     /// <summary>Reads whole messages until the client's close frame or the connection's loss, and hands them to the application.</summary>
     private async Task ReceiveLoopAsync(WebSocket socket)
     {
+        // Off the accepting send's thread (see AcceptCoreAsync); with the flow suppressed, in no execution context.
+        await Task.Yield();
         try
         {
             while (true)

@@ -25,13 +25,15 @@ internal sealed partial class WebSocketConnection
     private readonly SwitchboardServer _server;
     private readonly SwitchboardServerOptions _options;
     private readonly HttpContext _context;
-    private readonly ConnectionScope _scope;
+    private readonly string _path;
     private readonly ILogger _logger;
     private readonly ReceiveDelegate _receive;
     private readonly SendDelegate _send;
     // Result: 101 once accepted, otherwise the HTTP status refusing the handshake (0 when the client is gone).
     private readonly TaskCompletionSource<int> _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Completes when the open phase is over: the socket ended (_socketEnded is then set) or the application returned.
+    private readonly TaskCompletionSource _openOver = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _socketEnded;
     private readonly object _sync = new();
     private State _state;
     private bool _accepted;
@@ -50,7 +52,7 @@ internal sealed partial class WebSocketConnection
         _options = server.Options;
         _context = context;
         _logger = server.WebSocketLogger;
-        _scope = ConnectionScopeFactory.Create(context, isWebSocket: true);
+        _path = ConnectionScopeFactory.PathOf(context.Request);
         _receive = ReceiveAsync;
         _send = SendAsync;
         if (_options.IncomingMessageRateLimit > 0)
@@ -80,7 +82,7 @@ internal sealed partial class WebSocketConnection
         Closed,
     }
 
-    private string Path => _scope.Path;
+    private string Path => _path;
 
     /// <summary>Serves the connection; the request ends when this completes.</summary>
     public async Task RunAsync()
@@ -90,6 +92,12 @@ internal sealed partial class WebSocketConnection
         AccessLogConnecting();
         try
         {
+            if (!_server.Track(this))
+            {
+                // The host is already stopping: refuse with 503.
+                Shutdown();
+            }
+
             Task application;
             int status;
             using (var acceptTimeout = new CancellationTokenSource(_options.AcceptTimeout, _server.TimeProvider))
@@ -107,7 +115,23 @@ internal sealed partial class WebSocketConnection
 
             if (status == StatusCodes.Status101SwitchingProtocols)
             {
-                await RunOpenAsync(application).ConfigureAwait(false);
+                await _openOver.Task.ConfigureAwait(false);
+                if (!_socketEnded)
+                {
+                    // The application returned while the socket is open: close it for the application.
+                    CloseFromServer(
+                        _applicationException is null ? WebSocketCloseCode.NormalClosure : WebSocketCloseCode.InternalServerError,
+                        reason: null,
+                        discardQueued: false);
+                }
+                else
+                {
+                    await WaitForApplicationAsync(application).ConfigureAwait(false);
+                }
+
+                // The close handshake: the receive loop ends with the client's close frame, or when the close deadline aborts.
+                await _receiveLoop.ConfigureAwait(false);
+                await _outbox!.WhenIdleAsync().ConfigureAwait(false);
             }
             else
             {
@@ -125,6 +149,7 @@ internal sealed partial class WebSocketConnection
         }
         finally
         {
+            _server.Untrack(this);
             CancellationTokenSource? closeDeadline;
             lock (_sync)
             {
@@ -160,37 +185,22 @@ internal sealed partial class WebSocketConnection
         }
     }
 
-    private async Task RunOpenAsync(Task application)
-    {
-        await Task.WhenAny(application, _ended.Task).ConfigureAwait(false);
-        if (!_ended.Task.IsCompleted)
-        {
-            // The application returned while the socket is open: close it for the application.
-            CloseFromServer(
-                _applicationException is null ? WebSocketCloseCode.NormalClosure : WebSocketCloseCode.InternalServerError,
-                reason: null,
-                discardQueued: false);
-        }
-        else
-        {
-            await WaitForApplicationAsync(application).ConfigureAwait(false);
-        }
-
-        // The close handshake: the receive loop ends with the client's close frame, or when the close deadline aborts.
-        await _receiveLoop.ConfigureAwait(false);
-        await _outbox!.WhenIdleAsync().ConfigureAwait(false);
-    }
-
     private async Task RunApplicationAsync()
     {
         try
         {
-            await _server.Application.InvokeAsync(_scope, _receive, _send).ConfigureAwait(false);
+            // The scope is made here and held by the application alone: a router passes on a copy, and the original
+            // would otherwise stay alive, unused, for as long as the connection.
+            await _server.Application.InvokeAsync(ConnectionScopeFactory.Create(_context, isWebSocket: true), _receive, _send).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             _applicationException = e;
             Log.ApplicationFailed(_logger, Path, e);
+        }
+        finally
+        {
+            _openOver.TrySetResult();
         }
     }
 
@@ -274,11 +284,12 @@ internal sealed partial class WebSocketConnection
                 return default;
             }
 
-            if (accept.Subprotocol is { } subprotocol && !_scope.Subprotocols.Contains(subprotocol))
+            var offered = _context.WebSockets.WebSocketRequestedProtocols;
+            if (accept.Subprotocol is { } subprotocol && !offered.Contains(subprotocol))
             {
                 throw new InvalidOperationException(
                     $"Cannot accept with subprotocol '{subprotocol}': the client offered " +
-                    (_scope.Subprotocols.Count == 0 ? "none" : string.Join(", ", _scope.Subprotocols)) +
+                    (offered.Count == 0 ? "none" : string.Join(", ", offered)) +
                     ". Accept with one of ConnectionScope.Subprotocols, or with none.");
             }
 
@@ -338,17 +349,17 @@ internal sealed partial class WebSocketConnection
         AccessLogConnected();
         StartLifetimeTimer();
 
-        // The loop starts on the thread pool, without the application's execution context (its AsyncLocals): it lives
-        // as long as the connection, and it must not run a waiting receive inside this send.
+        // The loop runs without the application's execution context (its AsyncLocals): it lives as long as the
+        // connection. It starts by yielding to the thread pool, so that it never runs a waiting receive inside this send.
         if (ExecutionContext.IsFlowSuppressed())
         {
-            _receiveLoop = Task.Run(() => ReceiveLoopAsync(socket));
+            _receiveLoop = ReceiveLoopAsync(socket);
         }
         else
         {
             using (ExecutionContext.SuppressFlow())
             {
-                _receiveLoop = Task.Run(() => ReceiveLoopAsync(socket));
+                _receiveLoop = ReceiveLoopAsync(socket);
             }
         }
 
@@ -527,7 +538,8 @@ internal sealed partial class WebSocketConnection
             ThreadPool.UnsafeQueueUserWorkItem(static connection => connection.CompleteInbox(), this, preferLocal: false);
         }
 
-        _ended.TrySetResult();
+        _socketEnded = true;
+        _openOver.TrySetResult();
     }
 
     private void StartCloseDeadline()

@@ -24,10 +24,14 @@ namespace Switchboard;
 public abstract partial class Consumer
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly HashSet<string> _groups = new(StringComparer.Ordinal);
+    private HashSet<string>? _groups;
     private MessageHandlerTable? _handlers;
     private SendDelegate? _send;
+    private string? _channelName;
     private CancellationTokenSource? _layerListening;
+    private Task? _listening;
+    private bool _listeningEnded;
+    private ExecutionContext? _runContext;
     private volatile bool _stopped;
     private bool _stopRequestHandled;
     private ConnectionScope? _scope;
@@ -48,7 +52,16 @@ public abstract partial class Consumer
 
     /// <summary>Gets this instance's own process-specific channel name (Channels' <c>self.channel_name</c>); anything sent
     /// to it reaches this instance. <see langword="null"/> without a layer, and for worker (<c>channel</c>) scopes.</summary>
-    protected string? ChannelName { get; private set; }
+    /// <remarks>The instance receives on its channel from the first time the name is read (or a group is joined): nothing
+    /// can be sent to a name that nobody knows, so a consumer that never uses the layer holds no receive on it.</remarks>
+    protected string? ChannelName
+    {
+        get
+        {
+            StartListening();
+            return _channelName;
+        }
+    }
 
     /// <summary>Gets the key of the channel layer service to use (Channels' <c>channel_layer_alias</c>); <see langword="null"/>
     /// for the default <see cref="IChannelLayer"/>. A non-null alias resolves a keyed service.</summary>
@@ -121,7 +134,7 @@ public abstract partial class Consumer
     {
         var (layer, channel) = RequireLayer("join a group");
         await layer.GroupAddAsync(group, channel, cancellationToken).ConfigureAwait(false);
-        _groups.Add(group);
+        (_groups ??= new HashSet<string>(StringComparer.Ordinal)).Add(group);
     }
 
     /// <summary>Removes this consumer's channel from a group (Channels' <c>group_discard(group, self.channel_name)</c>).</summary>
@@ -131,7 +144,7 @@ public abstract partial class Consumer
     protected async ValueTask GroupDiscardAsync(string group, CancellationToken cancellationToken = default)
     {
         var (layer, channel) = RequireLayer("leave a group");
-        _groups.Remove(group);
+        _groups?.Remove(group);
         await layer.GroupDiscardAsync(group, channel, cancellationToken).ConfigureAwait(false);
     }
 
@@ -232,7 +245,6 @@ public abstract partial class Consumer
             ? scope.Services.GetRequiredKeyedService<IChannelLayer>(alias)
             : scope.Services.GetService<IChannelLayer>();
 
-        Task? listening = null;
         try
         {
             // Workers' "channel" scopes receive from the layer already; every other scope gets its own channel name.
@@ -240,16 +252,14 @@ public abstract partial class Consumer
             {
                 try
                 {
-                    ChannelName = await _layer.NewChannelAsync(cancellationToken: scope.ConnectionClosed).ConfigureAwait(false);
+                    _channelName = await _layer.NewChannelAsync(cancellationToken: scope.ConnectionClosed).ConfigureAwait(false);
+                    _runContext = ExecutionContext.Capture();
                 }
                 catch (OperationCanceledException) when (scope.ConnectionClosed.IsCancellationRequested)
                 {
                     // The client left before the consumer started: there is nothing to serve or clean up.
                     return;
                 }
-
-                _layerListening = new CancellationTokenSource();
-                listening = ListenOnLayerAsync(_layer, ChannelName, _layerListening.Token);
             }
 
             while (!_stopped)
@@ -262,9 +272,43 @@ public abstract partial class Consumer
         }
         finally
         {
-            await EndAsync(listening).ConfigureAwait(false);
+            await EndAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Starts the loop that receives on <see cref="ChannelName"/>, once, when the name is first handed out. It saves an
+    /// idle connection whose consumer never uses the layer (an echo) the loop, the layer's queue and the waiting receive,
+    /// about a kilobyte. Called from handlers or from the user's own tasks, hence the lock.
+    /// </summary>
+    private void StartListening()
+    {
+        if (_channelName is null || Volatile.Read(ref _layerListening) is not null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_layerListening is not null || _listeningEnded)
+            {
+                return;
+            }
+
+            _layerListening = new CancellationTokenSource();
+            if (_runContext is { } context)
+            {
+                // In the consumer's own context (as if RunAsync had started it), not in that of the handler that read the name.
+                ExecutionContext.Run(context, static state => ((Consumer)state!).BeginListening(), this);
+            }
+            else
+            {
+                BeginListening();
+            }
+        }
+    }
+
+    private void BeginListening() => _listening = ListenOnLayerAsync(_layer!, _channelName!, _layerListening!.Token);
 
     private (IChannelLayer Layer, string Channel) RequireLayer(string action) =>
         (_layer ?? throw NoLayer(action), ChannelName ?? throw new InvalidOperationException(
@@ -411,16 +455,25 @@ public abstract partial class Consumer
     }
 
     /// <summary>The end sequence (see the class remarks): each step once, whatever ended the consumer.</summary>
-    private async ValueTask EndAsync(Task? listening)
+    private async ValueTask EndAsync()
     {
         _stopped = true;
 
-        // 1. No more layer messages: the listening loop ends before anything is torn down.
-        if (_layerListening is not null && listening is not null)
+        // 1. No more layer messages: the listening loop ends before anything is torn down (and none starts after).
+        CancellationTokenSource? layerListening;
+        Task? listening;
+        lock (_gate)
         {
-            await _layerListening.CancelAsync().ConfigureAwait(false);
+            _listeningEnded = true;
+            layerListening = _layerListening;
+            listening = _listening;
+        }
+
+        if (layerListening is not null && listening is not null)
+        {
+            await layerListening.CancelAsync().ConfigureAwait(false);
             await listening.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            _layerListening.Dispose();
+            layerListening.Dispose();
         }
 
         // 2. End the exchange if the consumer ended with it still open.
@@ -462,7 +515,7 @@ public abstract partial class Consumer
 
     private async ValueTask LeaveGroupsAsync()
     {
-        if (_layer is null || ChannelName is null || _groups.Count == 0)
+        if (_layer is null || _channelName is null || _groups is null || _groups.Count == 0)
         {
             return;
         }
@@ -472,11 +525,11 @@ public abstract partial class Consumer
             try
             {
                 // Not the connection's token: it has fired already, and the memberships must go regardless.
-                await _layer.GroupDiscardAsync(group, ChannelName, CancellationToken.None).ConfigureAwait(false);
+                await _layer.GroupDiscardAsync(group, _channelName, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
-                Log.GroupDiscardFailed(Logger, group, ChannelName, ex);
+                Log.GroupDiscardFailed(Logger, group, _channelName, ex);
             }
         }
 

@@ -17,25 +17,52 @@ internal sealed class ConsumerApplication<TConsumer> : IApplication
         typeof(TConsumer).GetCustomAttributes(inherit: true),
         attribute => attribute.GetType().GetInterface("Microsoft.AspNetCore.Authorization.IAuthorizeData") is not null);
 
+    private static readonly bool s_disposable =
+        typeof(IAsyncDisposable).IsAssignableFrom(typeof(TConsumer)) || typeof(IDisposable).IsAssignableFrom(typeof(TConsumer));
+
     public static ConsumerApplication<TConsumer> Instance { get; } = new();
 
-    public async Task InvokeAsync(ConnectionScope scope, ReceiveDelegate receive, SendDelegate send)
+    public Task InvokeAsync(ConnectionScope scope, ReceiveDelegate receive, SendDelegate send)
     {
         ArgumentNullException.ThrowIfNull(scope);
         if (scope.Services.GetService<IConsumerAuthorizer>() is { } authorizer)
         {
-            if (!await authorizer.AuthorizeAsync(scope, typeof(TConsumer), receive, send).ConfigureAwait(false))
-            {
-                return;
-            }
-        }
-        else if (s_requiresAuthorization)
-        {
-            throw new InvalidOperationException(
-                $"{typeof(TConsumer).Name} has [Authorize] but nothing enforces it: call AddSwitchboard(...).AddAuthorization() (Switchboard.AspNetCore).");
+            return AuthorizeThenRunAsync(authorizer, scope, receive, send);
         }
 
-        var consumer = (TConsumer)s_factory(scope.Services, null);
+        if (s_requiresAuthorization)
+        {
+            return Task.FromException(new InvalidOperationException(
+                $"{typeof(TConsumer).Name} has [Authorize] but nothing enforces it: call AddSwitchboard(...).AddAuthorization() (Switchboard.AspNetCore)."));
+        }
+
+        // The consumer's own task is the connection's: no wrapping state machine (about 180 bytes an idle connection
+        // would keep) unless the consumer needs disposing when it ends. Failures still come as the task's, not thrown.
+        TConsumer consumer;
+        try
+        {
+            consumer = (TConsumer)s_factory(scope.Services, null);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException(e);
+        }
+
+        return s_disposable ? RunAndDisposeAsync(consumer, scope, receive, send) : consumer.RunAsync(scope, receive, send);
+    }
+
+    public override string ToString() => typeof(TConsumer).Name;
+
+    private static async Task AuthorizeThenRunAsync(IConsumerAuthorizer authorizer, ConnectionScope scope, ReceiveDelegate receive, SendDelegate send)
+    {
+        if (await authorizer.AuthorizeAsync(scope, typeof(TConsumer), receive, send).ConfigureAwait(false))
+        {
+            await RunAndDisposeAsync((TConsumer)s_factory(scope.Services, null), scope, receive, send).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task RunAndDisposeAsync(TConsumer consumer, ConnectionScope scope, ReceiveDelegate receive, SendDelegate send)
+    {
         try
         {
             await consumer.RunAsync(scope, receive, send).ConfigureAwait(false);
@@ -53,6 +80,4 @@ internal sealed class ConsumerApplication<TConsumer> : IApplication
             }
         }
     }
-
-    public override string ToString() => typeof(TConsumer).Name;
 }

@@ -41,7 +41,7 @@ public class ConnectionScopeTests
         Assert.True(scope.Client?.Port > 0);
         Assert.Equal(server.BaseAddress.Port, scope.Server?.Port);
         Assert.False(scope.User.Identity?.IsAuthenticated);
-        Assert.Single(scope.Items); // the request itself, for GetHttpContext()
+        Assert.Empty(scope.Items); // the application's own bag: the request is reached through GetHttpContext()
         Assert.NotNull(Switchboard.AspNetCore.ConnectionScopeHttpContextExtensions.GetHttpContext(scope));
         Assert.True(scope.ConnectionClosed.CanBeCanceled);
     }
