@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Switchboard.Internal;
 
 namespace Switchboard;
 
@@ -23,7 +24,7 @@ namespace Switchboard;
 /// </remarks>
 public abstract partial class Consumer
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly DispatchGate _gate = new();
     private HashSet<string>? _groups;
     private MessageHandlerTable? _handlers;
     private SendDelegate? _send;
@@ -288,6 +289,7 @@ public abstract partial class Consumer
             return;
         }
 
+        // The gate's monitor, which the gate itself takes only to queue a waiter: neither use ever nests in the other.
         lock (_gate)
         {
             if (_layerListening is not null || _listeningEnded)
@@ -320,7 +322,7 @@ public abstract partial class Consumer
     /// <summary>Runs one event under the instance's gate, so that client events and layer messages never overlap.</summary>
     private async ValueTask DispatchInOrderAsync(ApplicationEvent message)
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
+        await _gate.EnterAsync().ConfigureAwait(false);
         try
         {
             if (_stopped)
@@ -364,7 +366,7 @@ public abstract partial class Consumer
         finally
         {
             await EndExchangeIfStoppedAsync().ConfigureAwait(false);
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
@@ -434,7 +436,7 @@ public abstract partial class Consumer
 
     private async ValueTask FailFromLayerAsync(Exception exception)
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
+        await _gate.EnterAsync().ConfigureAwait(false);
         try
         {
             if (!_stopped)
@@ -450,7 +452,7 @@ public abstract partial class Consumer
         {
             Stop();
             await EndExchangeIfStoppedAsync().ConfigureAwait(false);
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
@@ -477,21 +479,21 @@ public abstract partial class Consumer
         }
 
         // 2. End the exchange if the consumer ended with it still open.
-        await _gate.WaitAsync().ConfigureAwait(false);
+        await _gate.EnterAsync().ConfigureAwait(false);
         try
         {
             await EndExchangeIfStoppedAsync().ConfigureAwait(false);
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
 
         // 3. Leave every group joined, declared or not.
         await LeaveGroupsAsync().ConfigureAwait(false);
 
         // 4. The disconnect hook, with the layer still usable (and, like every handler, its own scope if asked for).
-        await _gate.WaitAsync().ConfigureAwait(false);
+        await _gate.EnterAsync().ConfigureAwait(false);
         try
         {
             if (ScopePerEvent)
@@ -509,7 +511,7 @@ public abstract partial class Consumer
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
