@@ -87,17 +87,7 @@ public partial class DeploymentDocsTests
         return block.Groups["body"].Value;
     }
 
-    private static string DeploymentPage()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Switchboard.slnx")))
-        {
-            root = root.Parent;
-        }
-
-        Assert.NotNull(root);
-        return File.ReadAllText(Path.Combine(root.FullName, "docs", "deployment.md"));
-    }
+    private static string DeploymentPage() => RepositoryFiles.ReadAllText("docs/deployment.md");
 
     private static string NginxConfig(string dir, string block) => $$"""
         worker_processes 1;

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace Switchboard.FunctionalTests.Infrastructure;
 
 /// <summary>
-/// The reference app (samples/Chat) as its own process, <c>dotnet Chat.dll ARGS</c>, with its output captured; for
+/// The reference app (samples/Chat), or another built app, as its own process, <c>dotnet Chat.dll ARGS</c>, with its output captured; for
 /// what only a process shows (exit codes, SIGTERM, environment variables, help text).
 /// </summary>
 public sealed partial class AppProcess : IAsyncDisposable
@@ -39,18 +39,21 @@ public sealed partial class AppProcess : IAsyncDisposable
         }
     }
 
-    public static AppProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    public static AppProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null) =>
+        StartAssembly(typeof(Chat.ChatServer).Assembly.Location, args, environment);
+
+    /// <summary>Any built app as <c>dotnet APP.dll ARGS</c>, run from its output folder.</summary>
+    public static AppProcess StartAssembly(string assembly, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var chat = typeof(Chat.ChatServer).Assembly.Location;
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Path.GetDirectoryName(chat)!,
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(chat);
+        start.ArgumentList.Add(assembly);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
