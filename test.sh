@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every Switchboard test. Installs what the tests need where it can (as root: Chromium, nginx, systemd's
-# systemd-analyze, redis-server, Django Channels).
+# Builds and packs Switchboard, then runs every test. Installs what the tests need where it can (as root: Chromium,
+# nginx, systemd's systemd-analyze, redis-server, Django Channels).
 # Usage: ./test.sh [extra dotnet test arguments, e.g. --filter "FullyQualifiedName~Routing"]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -26,6 +26,9 @@ fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 dotnet build Switchboard.slnx -c Release -nologo -clp:ErrorsOnly
+# The NuGet packages of src/ (docs/packaging.md), from that build: a pack that fails fails the run.
+rm -rf artifacts/packages
+dotnet pack Switchboard.slnx -c Release --no-build -nologo -clp:ErrorsOnly -o artifacts/packages
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
