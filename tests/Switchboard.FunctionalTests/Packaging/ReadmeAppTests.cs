@@ -17,9 +17,7 @@ public partial class ReadmeAppTests(PackedSet packed)
     public async Task Packages_FreshWebAppWithTheReadmeExample_ChatsOverWebSockets()
     {
         var readme = RepositoryFiles.ReadAllText("README.md");
-        var package = AddPackageCommand().Match(readme);
-        Assert.True(package.Success, "README.md shows no 'dotnet add package' command.");
-        var id = package.Groups["id"].Value;
+        var id = ReadmeCommand(readme, AddPackageCommand()).Groups["id"].Value;
         var version = packed.VersionOf(id);
         var root = Directory.CreateTempSubdirectory("sb-readme-packages-").FullName;
         try
@@ -56,11 +54,8 @@ public partial class ReadmeAppTests(PackedSet packed)
     public async Task ProjectReference_FreshWebAppWithTheReadmeExample_ChatsOverWebSockets()
     {
         var readme = RepositoryFiles.ReadAllText("README.md");
-        var reference = AddReferenceCommand().Match(readme);
-        Assert.True(reference.Success, "README.md shows no 'dotnet add reference' command.");
-
         // The README's path is from an app next to a clone; here the clone is this repository.
-        var path = reference.Groups["path"].Value;
+        var path = ReadmeCommand(readme, AddReferenceCommand()).Groups["path"].Value;
         var project = Path.Combine(RepositoryFiles.Root, path[path.IndexOf("src/", StringComparison.Ordinal)..]);
         Assert.True(File.Exists(project), $"README.md references {path}, which is not a project of this repository.");
         var root = Directory.CreateTempSubdirectory("sb-readme-reference-").FullName;
@@ -75,6 +70,13 @@ public partial class ReadmeAppTests(PackedSet packed)
         {
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    private static Match ReadmeCommand(string readme, Regex command)
+    {
+        var match = command.Match(readme);
+        Assert.True(match.Success, $"README.md shows no command that matches {command}.");
+        return match;
     }
 
     /// <summary><c>dotnet new web</c>, with the README's example as Program.cs.</summary>
