@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Net.Http.Headers;
+using Switchboard.Internal;
 
 namespace Switchboard.AspNetCore.Internal;
 
@@ -61,7 +62,7 @@ internal static class ConnectionScopeFactory
         };
 
     /// <summary>Builds the scope of a connection, once, when the endpoint runs.</summary>
-    public static ConnectionScope Create(HttpContext context, bool isWebSocket)
+    public static ConnectionScope Create(HttpContext context, bool isWebSocket, ISendBatching? sendBatching = null)
     {
         var request = context.Request;
         var connection = context.Connection;
@@ -86,6 +87,7 @@ internal static class ConnectionScopeFactory
 
             // For GetHttpContext(): the authentication and session middleware reach the request through it.
             Transport = context,
+            SendBatching = sendBatching,
         };
     }
 

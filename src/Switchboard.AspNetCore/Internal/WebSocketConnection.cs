@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Switchboard.Internal;
 
 namespace Switchboard.AspNetCore.Internal;
 
@@ -17,7 +18,7 @@ namespace Switchboard.AspNetCore.Internal;
 /// Outbound goes through <see cref="WebSocketOutbox"/>. Every way the connection can end sets one
 /// <see cref="WebSocketDisconnectEvent"/>, the last event the application receives, again and again.
 /// </remarks>
-internal sealed partial class WebSocketConnection
+internal sealed partial class WebSocketConnection : ISendBatching
 {
     private const int InitialReceiveBufferSize = 4096;
     private const int HandshakeFailed = 0;
@@ -191,7 +192,7 @@ internal sealed partial class WebSocketConnection
         {
             // The scope is made here and held by the application alone: a router passes on a copy, and the original
             // would otherwise stay alive, unused, for as long as the connection.
-            await _server.Application.InvokeAsync(ConnectionScopeFactory.Create(_context, isWebSocket: true), _receive, _send).ConfigureAwait(false);
+            await _server.Application.InvokeAsync(ConnectionScopeFactory.Create(_context, isWebSocket: true, sendBatching: this), _receive, _send).ConfigureAwait(false);
         }
         catch (Exception e)
         {

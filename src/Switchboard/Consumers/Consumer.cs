@@ -411,27 +411,65 @@ public abstract partial class Consumer
     {
         // Let RunAsync go on to its first receive before this loop takes a thread.
         await Task.Yield();
-        while (!_stopped)
-        {
-            LayerMessage message;
-            try
-            {
-                message = await layer.ReceiveAsync(channel, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // The layer failed (a network layer lost its server): the consumer can no longer get its messages.
-                Log.LayerReceiveFailed(Logger, GetType().Name, channel, ex);
-                await FailFromLayerAsync(ex).ConfigureAwait(false);
-                return;
-            }
 
-            await DispatchInOrderAsync(message).ConfigureAwait(false);
+        // A backlog (a burst of group sends) is handed to the server as one batch of sends, ended before every wait.
+        var batching = Scope.SendBatching;
+        var batched = false;
+        try
+        {
+            while (!_stopped)
+            {
+                LayerMessage message;
+                try
+                {
+                    var next = layer.ReceiveAsync(channel, cancellationToken);
+                    if (batched && !next.IsCompleted)
+                    {
+                        batched = EndBatch(batching!);
+                    }
+
+                    message = await next.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    // The layer failed (a network layer lost its server): the consumer can no longer get its messages.
+                    Log.LayerReceiveFailed(Logger, GetType().Name, channel, ex);
+                    await FailFromLayerAsync(ex).ConfigureAwait(false);
+                    return;
+                }
+
+                if (batching is not null && !batched)
+                {
+                    batching.BeginBatch();
+                    batched = true;
+                }
+
+                var dispatch = DispatchInOrderAsync(message);
+                if (batched && !dispatch.IsCompleted)
+                {
+                    batched = EndBatch(batching!);
+                }
+
+                await dispatch.ConfigureAwait(false);
+            }
         }
+        finally
+        {
+            if (batched)
+            {
+                EndBatch(batching!);
+            }
+        }
+    }
+
+    private static bool EndBatch(ISendBatching batching)
+    {
+        batching.EndBatch();
+        return false;
     }
 
     private async ValueTask FailFromLayerAsync(Exception exception)
