@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using StackExchange.Redis;
 using Switchboard.Redis.Internal;
 
@@ -14,7 +15,17 @@ public sealed partial class RedisChannelLayer
         ChannelNames.ThrowIfInvalidGroupName(group);
         ChannelNames.ThrowIfInvalidChannelName(channel);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return cancellationToken.IsCancellationRequested ? ValueTask.FromCanceled(cancellationToken) : GroupAddCoreAsync(group, channel, cancellationToken);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
+        return SwitchboardActivities.Source.HasListeners()
+            ? SwitchboardActivities.TraceLayerCallAsync(
+                SwitchboardActivities.LayerGroupAdd, ActivityKind.Client, "group_add", LayerName, group, message: null,
+                (Layer: this, Group: group, Channel: channel, Token: cancellationToken),
+                static s => s.Layer.GroupAddCoreAsync(s.Group, s.Channel, s.Token))
+            : GroupAddCoreAsync(group, channel, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -30,12 +41,20 @@ public sealed partial class RedisChannelLayer
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        return new ValueTask(ShardFor(group).RunAsync(
+        return SwitchboardActivities.Source.HasListeners()
+            ? SwitchboardActivities.TraceLayerCallAsync(
+                SwitchboardActivities.LayerGroupDiscard, ActivityKind.Client, "group_discard", LayerName, group, message: null,
+                (Layer: this, Group: group, Channel: channel, Token: cancellationToken),
+                static s => s.Layer.GroupDiscardCoreAsync(s.Group, s.Channel, s.Token))
+            : GroupDiscardCoreAsync(group, channel, cancellationToken);
+    }
+
+    private ValueTask GroupDiscardCoreAsync(string group, string channel, CancellationToken cancellationToken) =>
+        new(ShardFor(group).RunAsync(
             $"remove channel '{channel}' from group '{group}'",
             (Key: GroupKey(group), Channel: channel),
             static (database, s) => database.SortedSetRemoveAsync(s.Key, s.Channel),
             cancellationToken));
-    }
 
     /// <inheritdoc />
     /// <remarks>
@@ -58,8 +77,12 @@ public sealed partial class RedisChannelLayer
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        message.MakeReadOnly();
-        return GroupSendCoreAsync(group, message, cancellationToken);
+        return SwitchboardActivities.Source.HasListeners()
+            ? SwitchboardActivities.TraceLayerCallAsync(
+                SwitchboardActivities.LayerGroupSend, ActivityKind.Producer, "group_send", LayerName, group, message,
+                (Layer: this, Group: group, Message: message, Token: cancellationToken),
+                static s => s.Layer.GroupSendCoreAsync(s.Group, s.Message, s.Token))
+            : GroupSendCoreAsync(group, message, cancellationToken);
     }
 
     private async ValueTask GroupAddCoreAsync(string group, string channel, CancellationToken cancellationToken)
@@ -73,6 +96,9 @@ public sealed partial class RedisChannelLayer
 
     private async ValueTask GroupSendCoreAsync(string group, LayerMessage message, CancellationToken cancellationToken)
     {
+        // One context for the whole group, encoded once: every member's handle span continues the group send's span.
+        message = SwitchboardActivities.WithTraceContext(message, _options.PropagateTraceContext);
+        message.MakeReadOnly();
         if (_groupSendInOneScript)
         {
             await GroupSendOneHostAsync(group, message, cancellationToken).ConfigureAwait(false);
@@ -89,6 +115,7 @@ public sealed partial class RedisChannelLayer
             cancellationToken).ConfigureAwait(false))!;
         if (members.Length == 0)
         {
+            SwitchboardActivities.SetGroupMembers(0);
             return;
         }
 
@@ -160,6 +187,7 @@ public sealed partial class RedisChannelLayer
         }
 
         _metrics.MessagesSent.Add(sent);
+        SwitchboardActivities.SetGroupMembers(sent);
         if (dropped > 0)
         {
             OnGroupSendDropped(group, message, dropped, sent + dropped, firstDropped!);
@@ -190,6 +218,7 @@ public sealed partial class RedisChannelLayer
         var sent = (int)result[0];
         var dropped = (int)result[1];
         _metrics.MessagesSent.Add(sent);
+        SwitchboardActivities.SetGroupMembers(sent);
         if (dropped > 0)
         {
             OnGroupSendDropped(group, message, dropped, sent + dropped, (string)result[3]!);

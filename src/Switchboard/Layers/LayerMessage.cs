@@ -25,6 +25,13 @@ public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string,
     /// <summary>The key that holds the message type.</summary>
     public const string TypeKey = "type";
 
+    /// <summary>The reserved key under which a network layer (Redis) stores the W3C trace context of the span that sent
+    /// the message, as a map <c>{"traceparent": "00-…-…-01", "tracestate": "…"}</c> (docs/channel-layers.md, "Trace
+    /// context"). Layers write it only while a listener samples the sending span and
+    /// <see cref="ChannelLayerOptions.PropagateTraceContext"/> is on, and take it out when they decode a message: a
+    /// handler never sees it among the message's keys.</summary>
+    public const string TraceContextKey = "__switchboard_trace__";
+
     private readonly Dictionary<string, object?> _values;
     private string _type;
     private volatile bool _isReadOnly;
@@ -49,6 +56,11 @@ public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string,
         _values = values;
         _type = values.TryGetValue(TypeKey, out var type) && type is string s ? s : string.Empty;
     }
+
+    /// <summary>Gets or sets the trace context of the span that sent this message, which the consumer that handles it
+    /// continues; <see langword="null"/> when the sender was not traced. Not one of the message's keys: layers set it
+    /// when they store or decode the message (see <see cref="TraceContextKey"/>), and <see cref="Clone"/> leaves it out.</summary>
+    internal LayerTraceContext? TraceContext { get; set; }
 
     /// <summary>Gets the message type, or an empty string for a message that arrived without one.</summary>
     public override string Type => _type;
