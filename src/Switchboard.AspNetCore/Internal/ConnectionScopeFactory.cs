@@ -61,7 +61,10 @@ internal static class ConnectionScopeFactory
         };
 
     /// <summary>Builds the scope of a connection, once, when the endpoint runs.</summary>
-    public static ConnectionScope Create(HttpContext context, bool isWebSocket)
+    /// <param name="context">The request.</param>
+    /// <param name="isWebSocket">Whether the request is a WebSocket handshake.</param>
+    /// <param name="trace">The connection's spans, when something listens to the <c>Switchboard</c> activity source.</param>
+    public static ConnectionScope Create(HttpContext context, bool isWebSocket, ConnectionTrace? trace)
     {
         var request = context.Request;
         var connection = context.Connection;
@@ -86,6 +89,8 @@ internal static class ConnectionScopeFactory
 
             // For GetHttpContext(): the authentication and session middleware reach the request through it.
             Transport = context,
+
+            Trace = trace,
         };
     }
 
