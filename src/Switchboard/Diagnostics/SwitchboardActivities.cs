@@ -130,13 +130,14 @@ internal static class SwitchboardActivities
     /// <param name="message">The event.</param>
     /// <param name="scope">The consumer's scope.</param>
     /// <param name="consumer">The consumer type.</param>
-    public static Activity? StartHandle(ApplicationEvent message, ConnectionScope scope, Type consumer) =>
-        Source.HasListeners() ? StartHandleCore(Handle, message, scope, consumer) : null;
+    /// <param name="channel">The channel a layer message arrived on (the consumer's own, or the worker's), or <see langword="null"/>.</param>
+    public static Activity? StartHandle(ApplicationEvent message, ConnectionScope scope, Type consumer, string? channel) =>
+        Source.HasListeners() ? StartHandleCore(Handle, message, scope, consumer, channel) : null;
 
     /// <summary>Starts the span of a consumer's end sequence (parented as a client event after the handshake), or
     /// returns <see langword="null"/>.</summary>
     public static Activity? StartEnd(ConnectionScope scope, Type consumer) =>
-        Source.HasListeners() ? StartHandleCore(End, message: null, scope, consumer) : null;
+        Source.HasListeners() ? StartHandleCore(End, message: null, scope, consumer, channel: null) : null;
 
     /// <summary>Starts a layer call's span as a child of the current activity, or returns <see langword="null"/>.</summary>
     /// <param name="name">One of the <c>Layer*</c> names.</param>
@@ -228,7 +229,7 @@ internal static class SwitchboardActivities
         return new LayerTraceContext(traceParent, string.IsNullOrEmpty(traceState) ? null : traceState);
     }
 
-    private static Activity? StartHandleCore(string name, ApplicationEvent? message, ConnectionScope scope, Type consumer)
+    private static Activity? StartHandleCore(string name, ApplicationEvent? message, ConnectionScope scope, Type consumer, string? channel)
     {
         var trace = scope.Trace;
         var kind = ActivityKind.Internal;
@@ -294,7 +295,7 @@ internal static class SwitchboardActivities
                 activity.SetTag(MessagingSystemTag, MessagingSystem);
                 activity.SetTag(MessagingOperationNameTag, "process");
                 activity.SetTag(MessagingOperationTypeTag, "process");
-                if (scope.Channel is { } channel)
+                if (channel is not null)
                 {
                     activity.SetTag(MessagingDestinationTag, channel);
                 }

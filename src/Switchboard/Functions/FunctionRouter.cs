@@ -197,7 +197,7 @@ public sealed partial class FunctionRouter : IApplication
         while (true)
         {
             var message = await receive(CancellationToken.None).ConfigureAwait(false);
-            using var activity = SwitchboardActivities.StartHandle(message, scope, typeof(FunctionRouter));
+            using var activity = SwitchboardActivities.StartHandle(message, scope, typeof(FunctionRouter), scope.Channel);
             try
             {
                 await match.Handler(new FunctionMessage(message, match.Values, scope, connection: null, layer), scope.ConnectionClosed).ConfigureAwait(false);
