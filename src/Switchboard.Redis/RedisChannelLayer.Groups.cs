@@ -10,28 +10,27 @@ public sealed partial class RedisChannelLayer
     /// <remarks>On the host the group name hashes to: <c>ZADD asgi:group:&lt;group&gt; &lt;now&gt; &lt;channel&gt;</c> and
     /// the group key's TTL set to <see cref="ChannelLayerOptions.GroupExpiry"/>, in one script.</remarks>
     /// <exception cref="RedisChannelLayerException">Redis is unreachable or did not answer within the operation timeout.</exception>
-    public ValueTask GroupAddAsync(string group, string channel, CancellationToken cancellationToken = default)
-    {
-        ChannelNames.ThrowIfInvalidGroupName(group);
-        ChannelNames.ThrowIfInvalidChannelName(channel);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled(cancellationToken);
-        }
-
-        return SwitchboardActivities.Source.HasListeners()
-            ? SwitchboardActivities.TraceLayerCallAsync(
-                SwitchboardActivities.LayerGroupAdd, ActivityKind.Client, "group_add", LayerName, group, message: null,
-                (Layer: this, Group: group, Channel: channel, Token: cancellationToken),
-                static s => s.Layer.GroupAddCoreAsync(s.Group, s.Channel, s.Token))
-            : GroupAddCoreAsync(group, channel, cancellationToken);
-    }
+    public ValueTask GroupAddAsync(string group, string channel, CancellationToken cancellationToken = default) =>
+        MembershipCallAsync(
+            SwitchboardActivities.LayerGroupAdd, "group_add", group, channel, cancellationToken,
+            static s => s.Layer.GroupAddCoreAsync(s.Group, s.Channel, s.Token));
 
     /// <inheritdoc />
     /// <remarks><c>ZREM</c> on the group's host.</remarks>
     /// <exception cref="RedisChannelLayerException">Redis is unreachable or did not answer within the operation timeout.</exception>
-    public ValueTask GroupDiscardAsync(string group, string channel, CancellationToken cancellationToken = default)
+    public ValueTask GroupDiscardAsync(string group, string channel, CancellationToken cancellationToken = default) =>
+        MembershipCallAsync(
+            SwitchboardActivities.LayerGroupDiscard, "group_discard", group, channel, cancellationToken,
+            static s => s.Layer.GroupDiscardCoreAsync(s.Group, s.Channel, s.Token));
+
+    /// <summary>Validates a membership change and runs it (in its span while something listens).</summary>
+    private ValueTask MembershipCallAsync(
+        string activity,
+        string operation,
+        string group,
+        string channel,
+        CancellationToken cancellationToken,
+        Func<(RedisChannelLayer Layer, string Group, string Channel, CancellationToken Token), ValueTask> call)
     {
         ChannelNames.ThrowIfInvalidGroupName(group);
         ChannelNames.ThrowIfInvalidChannelName(channel);
@@ -41,12 +40,8 @@ public sealed partial class RedisChannelLayer
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        return SwitchboardActivities.Source.HasListeners()
-            ? SwitchboardActivities.TraceLayerCallAsync(
-                SwitchboardActivities.LayerGroupDiscard, ActivityKind.Client, "group_discard", LayerName, group, message: null,
-                (Layer: this, Group: group, Channel: channel, Token: cancellationToken),
-                static s => s.Layer.GroupDiscardCoreAsync(s.Group, s.Channel, s.Token))
-            : GroupDiscardCoreAsync(group, channel, cancellationToken);
+        return SwitchboardActivities.RunLayerCall(
+            activity, ActivityKind.Client, operation, LayerName, group, message: null, (Layer: this, Group: group, Channel: channel, Token: cancellationToken), call);
     }
 
     private ValueTask GroupDiscardCoreAsync(string group, string channel, CancellationToken cancellationToken) =>
@@ -77,12 +72,10 @@ public sealed partial class RedisChannelLayer
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        return SwitchboardActivities.Source.HasListeners()
-            ? SwitchboardActivities.TraceLayerCallAsync(
-                SwitchboardActivities.LayerGroupSend, ActivityKind.Producer, "group_send", LayerName, group, message,
-                (Layer: this, Group: group, Message: message, Token: cancellationToken),
-                static s => s.Layer.GroupSendCoreAsync(s.Group, s.Message, s.Token))
-            : GroupSendCoreAsync(group, message, cancellationToken);
+        return SwitchboardActivities.RunLayerCall(
+            SwitchboardActivities.LayerGroupSend, ActivityKind.Producer, "group_send", LayerName, group, message,
+            (Layer: this, Group: group, Message: message, Token: cancellationToken),
+            static s => s.Layer.GroupSendCoreAsync(s.Group, s.Message, s.Token));
     }
 
     private async ValueTask GroupAddCoreAsync(string group, string channel, CancellationToken cancellationToken)

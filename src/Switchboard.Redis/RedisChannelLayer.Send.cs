@@ -29,12 +29,10 @@ public sealed partial class RedisChannelLayer
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        return SwitchboardActivities.Source.HasListeners()
-            ? SwitchboardActivities.TraceLayerCallAsync(
-                SwitchboardActivities.LayerSend, ActivityKind.Producer, "send", LayerName, channel, message,
-                (Layer: this, Channel: channel, Message: message, Token: cancellationToken),
-                static s => s.Layer.SendMessageAsync(s.Channel, s.Message, s.Token))
-            : SendMessageAsync(channel, message, cancellationToken);
+        return SwitchboardActivities.RunLayerCall(
+            SwitchboardActivities.LayerSend, ActivityKind.Producer, "send", LayerName, channel, message,
+            (Layer: this, Channel: channel, Message: message, Token: cancellationToken),
+            static s => s.Layer.SendMessageAsync(s.Channel, s.Message, s.Token));
     }
 
     /// <summary>Serializes (with the trace context when the current span is sampled) and stores a validated message.</summary>

@@ -150,26 +150,15 @@ internal static class SwitchboardActivities
         Source.HasListeners() ? StartLayerCallCore(name, kind, operation, layer, destination, message) : null;
 
     /// <summary>
-    /// Runs an asynchronous layer call inside its span (a child of the current activity), marking the span failed when
-    /// the call throws. For layers whose calls complete asynchronously: the span is current only inside this method, so
-    /// it never leaks into the caller's flow. Call it only when <see cref="ActivitySource.HasListeners"/> is true; the
-    /// untraced path calls the operation directly and allocates nothing.
+    /// Runs an asynchronous layer call, inside its span (a child of the current activity) while something listens, and
+    /// marks the span failed when the call throws. For layers whose calls complete asynchronously: the span is current
+    /// only inside the traced path's own async method, so it never leaks into the caller's flow; without a listener the
+    /// call runs directly and nothing is allocated.
     /// </summary>
-    public static async ValueTask TraceLayerCallAsync<TState>(
+    public static ValueTask RunLayerCall<TState>(
         string name, ActivityKind kind, string operation, string layer, string? destination, LayerMessage? message,
-        TState state, Func<TState, ValueTask> call)
-    {
-        using var activity = StartLayerCall(name, kind, operation, layer, destination, message);
-        try
-        {
-            await call(state).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            SetError(activity, ex);
-            throw;
-        }
-    }
+        TState state, Func<TState, ValueTask> call) =>
+        Source.HasListeners() ? TraceLayerCallAsync(name, kind, operation, layer, destination, message, state, call) : call(state);
 
     /// <summary>Records how many members a group send reached on the current span, when it is a group send's.</summary>
     public static void SetGroupMembers(int members)
@@ -214,6 +203,22 @@ internal static class SwitchboardActivities
         {
             activity.SetTag(ErrorTypeTag, exception.GetType().FullName);
             activity.AddException(exception);
+        }
+    }
+
+    private static async ValueTask TraceLayerCallAsync<TState>(
+        string name, ActivityKind kind, string operation, string layer, string? destination, LayerMessage? message,
+        TState state, Func<TState, ValueTask> call)
+    {
+        using var activity = StartLayerCall(name, kind, operation, layer, destination, message);
+        try
+        {
+            await call(state).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            SetError(activity, ex);
+            throw;
         }
     }
 
