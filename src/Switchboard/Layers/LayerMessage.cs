@@ -32,15 +32,18 @@ public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string,
     /// handler never sees it among the message's keys.</summary>
     public const string TraceContextKey = "__switchboard_trace__";
 
+    // A read-only message's state: Editable until it is sent, then ReadOnlyUnsized, then its size estimate (> 0) once
+    // computed. One field for both, so that the trace context's reference costs no extra bytes per message: every
+    // message (traced or not) keeps the size of one with a bool and a long.
+    private const long Editable = 0;
+    private const long ReadOnlyUnsized = -1;
+
     private readonly Dictionary<string, object?> _values;
     private string _type;
-    private volatile bool _isReadOnly;
+    private long _state;
 
     // One derived value (for example the frame every group member sends), computed once per read-only message.
     private Derived? _derived;
-
-    // The size estimate of a read-only message, computed once (0: not yet).
-    private long _sizeEstimate;
 
     /// <summary>Creates a message of the given type; add values with the indexer: <c>new LayerMessage("chat.message") { ["message"] = text }</c>.</summary>
     /// <param name="type">The message type, for example <c>chat.message</c>.</param>
@@ -66,7 +69,7 @@ public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string,
     public override string Type => _type;
 
     /// <summary>Gets a value indicating whether the message can no longer change (it has been sent).</summary>
-    public bool IsReadOnly => _isReadOnly;
+    public bool IsReadOnly => Volatile.Read(ref _state) != Editable;
 
     /// <inheritdoc />
     public int Count => _values.Count;
@@ -88,7 +91,7 @@ public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string,
         set
         {
             ArgumentNullException.ThrowIfNull(key);
-            if (_isReadOnly)
+            if (IsReadOnly)
             {
                 throw new InvalidOperationException(
                     $"This '{_type}' message has been sent and can no longer change. Call Clone() for an editable copy.");
@@ -151,7 +154,15 @@ public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string,
     public LayerMessage Clone() => new(new Dictionary<string, object?>(_values, StringComparer.Ordinal));
 
     /// <summary>Makes the message read-only. Layers call this when a message is sent.</summary>
-    public void MakeReadOnly() => _isReadOnly = true;
+    public void MakeReadOnly()
+    {
+        // No interlocked operation on the per-send path: a race with another MakeReadOnly can at worst drop a size
+        // estimate cached meanwhile, which is then computed again; the message stays read-only either way.
+        if (Volatile.Read(ref _state) == Editable)
+        {
+            Volatile.Write(ref _state, ReadOnlyUnsized);
+        }
+    }
 
     /// <summary>
     /// Returns a value computed from this message once and shared by every receiver of this instance. A layer hands the
@@ -168,7 +179,7 @@ public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string,
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(factory);
-        if (!_isReadOnly)
+        if (!IsReadOnly)
         {
             throw new InvalidOperationException("Only a sent (read-only) message caches derived values; an editable one could still change.");
         }
@@ -193,16 +204,17 @@ public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string,
     {
         get
         {
-            if (!_isReadOnly)
+            var state = Volatile.Read(ref _state);
+            if (state > 0)
             {
-                return LayerValue.EstimateSize(_values);
+                return state;
             }
 
-            var size = Volatile.Read(ref _sizeEstimate);
-            if (size == 0)
+            var size = LayerValue.EstimateSize(_values);
+            if (state == ReadOnlyUnsized)
             {
-                size = LayerValue.EstimateSize(_values);
-                Volatile.Write(ref _sizeEstimate, size);
+                // At least 1, so that a cached estimate is never mistaken for a state.
+                Interlocked.CompareExchange(ref _state, Math.Max(size, 1), ReadOnlyUnsized);
             }
 
             return size;
