@@ -334,7 +334,7 @@ public abstract partial class Consumer
             }
 
             // Started under the gate: the span measures this handler, not the wait for the one before it.
-            activity = SwitchboardActivities.StartHandle(message, Scope, GetType(), ChannelName ?? Scope.Channel);
+            activity = SwitchboardActivities.StartHandle(message, Scope, GetType(), _channelName ?? Scope.Channel);
             if (ScopePerEvent)
             {
                 await InEventScopeAsync(() => DispatchAsync(message, Scope.ConnectionClosed)).ConfigureAwait(false);
