@@ -34,22 +34,6 @@ internal static class SwitchboardActivities
     /// <summary>A channel layer's <c>flush</c>.</summary>
     public const string LayerFlush = "switchboard.layer.flush";
 
-    // Tag names: OpenTelemetry's messaging and HTTP semantic conventions where one fits, switchboard.* otherwise.
-    public const string MessagingSystemTag = "messaging.system";
-    public const string MessagingOperationNameTag = "messaging.operation.name";
-    public const string MessagingOperationTypeTag = "messaging.operation.type";
-    public const string MessagingDestinationTag = "messaging.destination.name";
-    public const string MessageTypeTag = "switchboard.message.type";
-    public const string LayerTag = "switchboard.layer";
-    public const string GroupMembersTag = "switchboard.group.members";
-    public const string ConsumerTag = "switchboard.consumer";
-    public const string ScopeTypeTag = "switchboard.scope.type";
-    public const string StatusCodeTag = "http.response.status_code";
-    public const string ErrorTypeTag = "error.type";
-
-    /// <summary>The value of <see cref="MessagingSystemTag"/>.</summary>
-    public const string MessagingSystem = "switchboard";
-
     /// <summary>The source. Its version is the Switchboard assembly's.</summary>
     public static readonly ActivitySource Source = new(
         SwitchboardDiagnostics.ActivitySourceName, typeof(SwitchboardActivities).Assembly.GetName().Version?.ToString());
@@ -80,7 +64,7 @@ internal static class SwitchboardActivities
         }
 
         Activity.Current = request;
-        handshake.SetTag(ScopeTypeTag, scopeType);
+        handshake.SetTag(SwitchboardActivityTags.ScopeTypeTag, scopeType);
         trace.SetHandshake(handshake);
         return handshake;
     }
@@ -97,7 +81,7 @@ internal static class SwitchboardActivities
 
         if (status != 0)
         {
-            handshake.SetTag(StatusCodeTag, status);
+            handshake.SetTag(SwitchboardActivityTags.StatusCodeTag, status);
         }
 
         if (status >= 500)
@@ -165,7 +149,7 @@ internal static class SwitchboardActivities
     {
         if (Activity.Current is { OperationName: LayerGroupSend } activity && activity.Source == Source)
         {
-            activity.SetTag(GroupMembersTag, members);
+            activity.SetTag(SwitchboardActivityTags.GroupMembersTag, members);
         }
     }
 
@@ -201,7 +185,7 @@ internal static class SwitchboardActivities
         activity.SetStatus(ActivityStatusCode.Error, exception.Message);
         if (activity.IsAllDataRequested)
         {
-            activity.SetTag(ErrorTypeTag, exception.GetType().FullName);
+            activity.SetTag(SwitchboardActivityTags.ErrorTypeTag, exception.GetType().FullName);
             activity.AddException(exception);
         }
     }
@@ -288,21 +272,21 @@ internal static class SwitchboardActivities
 
         if (activity.IsAllDataRequested)
         {
-            activity.SetTag(ConsumerTag, consumer.Name);
-            activity.SetTag(ScopeTypeTag, scope.Type);
+            activity.SetTag(SwitchboardActivityTags.ConsumerTag, consumer.Name);
+            activity.SetTag(SwitchboardActivityTags.ScopeTypeTag, scope.Type);
             if (message is not null)
             {
-                activity.SetTag(MessageTypeTag, message.Type);
+                activity.SetTag(SwitchboardActivityTags.MessageTypeTag, message.Type);
             }
 
             if (kind == ActivityKind.Consumer)
             {
-                activity.SetTag(MessagingSystemTag, MessagingSystem);
-                activity.SetTag(MessagingOperationNameTag, "process");
-                activity.SetTag(MessagingOperationTypeTag, "process");
+                activity.SetTag(SwitchboardActivityTags.MessagingSystemTag, SwitchboardActivityTags.MessagingSystem);
+                activity.SetTag(SwitchboardActivityTags.MessagingOperationNameTag, "process");
+                activity.SetTag(SwitchboardActivityTags.MessagingOperationTypeTag, "process");
                 if (channel is not null)
                 {
-                    activity.SetTag(MessagingDestinationTag, channel);
+                    activity.SetTag(SwitchboardActivityTags.MessagingDestinationTag, channel);
                 }
             }
         }
@@ -315,22 +299,22 @@ internal static class SwitchboardActivities
         var activity = Source.StartActivity(name, kind);
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag(MessagingSystemTag, MessagingSystem);
-            activity.SetTag(MessagingOperationNameTag, operation);
+            activity.SetTag(SwitchboardActivityTags.MessagingSystemTag, SwitchboardActivityTags.MessagingSystem);
+            activity.SetTag(SwitchboardActivityTags.MessagingOperationNameTag, operation);
             if (kind == ActivityKind.Producer)
             {
-                activity.SetTag(MessagingOperationTypeTag, "send");
+                activity.SetTag(SwitchboardActivityTags.MessagingOperationTypeTag, "send");
             }
 
-            activity.SetTag(LayerTag, layer);
+            activity.SetTag(SwitchboardActivityTags.LayerTag, layer);
             if (destination is not null)
             {
-                activity.SetTag(MessagingDestinationTag, destination);
+                activity.SetTag(SwitchboardActivityTags.MessagingDestinationTag, destination);
             }
 
             if (message is not null)
             {
-                activity.SetTag(MessageTypeTag, message.Type);
+                activity.SetTag(SwitchboardActivityTags.MessageTypeTag, message.Type);
             }
         }
 

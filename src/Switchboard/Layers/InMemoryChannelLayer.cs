@@ -313,7 +313,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
         message.MakeReadOnly();
         if (!_groups.TryGetValue(group, out var target))
         {
-            activity?.SetTag(SwitchboardActivities.GroupMembersTag, 0);
+            activity?.SetTag(SwitchboardActivityTags.GroupMembersTag, 0);
             return default;
         }
 
@@ -361,7 +361,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
         }
 
         _metrics.MessagesSent.Add(sent);
-        activity?.SetTag(SwitchboardActivities.GroupMembersTag, sent);
+        activity?.SetTag(SwitchboardActivityTags.GroupMembersTag, sent);
         if (firstDropped is not null)
         {
             OnGroupSendDropped(group, message, full, overBudget, sent + full + overBudget, firstDropped);
