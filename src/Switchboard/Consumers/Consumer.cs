@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -323,6 +324,7 @@ public abstract partial class Consumer
     private async ValueTask DispatchInOrderAsync(ApplicationEvent message)
     {
         await _gate.EnterAsync().ConfigureAwait(false);
+        Activity? activity = null;
         try
         {
             if (_stopped)
@@ -331,6 +333,8 @@ public abstract partial class Consumer
                 return;
             }
 
+            // Started under the gate: the span measures this handler, not the wait for the one before it.
+            activity = SwitchboardActivities.StartHandle(message, Scope, GetType(), _channelName ?? Scope.Channel);
             if (ScopePerEvent)
             {
                 await InEventScopeAsync(() => DispatchAsync(message, Scope.ConnectionClosed)).ConfigureAwait(false);
@@ -348,6 +352,7 @@ public abstract partial class Consumer
         }
         catch (Exception ex)
         {
+            SwitchboardActivities.SetError(activity, ex);
             Log.HandlerFailed(Logger, GetType().Name, message.Type, Scope, ex);
             HandlerFailures.Report(Scope, ex);
             try
@@ -366,6 +371,7 @@ public abstract partial class Consumer
         finally
         {
             await EndExchangeIfStoppedAsync().ConfigureAwait(false);
+            activity?.Dispose();
             _gate.Exit();
         }
     }
@@ -527,7 +533,8 @@ public abstract partial class Consumer
             _gate.Exit();
         }
 
-        // 3. Leave every group joined, declared or not.
+        // 3. Leave every group joined, declared or not (one span for steps 3 and 4, when something listens).
+        using var activity = SwitchboardActivities.StartEnd(Scope, GetType());
         await LeaveGroupsAsync().ConfigureAwait(false);
 
         // 4. The disconnect hook, with the layer still usable (and, like every handler, its own scope if asked for).
@@ -545,6 +552,7 @@ public abstract partial class Consumer
         }
         catch (Exception ex)
         {
+            SwitchboardActivities.SetError(activity, ex);
             Log.StopHandlerFailed(Logger, GetType().Name, ex);
         }
         finally
