@@ -23,7 +23,8 @@ public sealed class MessageHandlerAnalyzer : DiagnosticAnalyzer
 
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(MessageHandlerDiagnostics.UnhandledMessageType, MessageHandlerDiagnostics.UnsentMessageType);
+        ImmutableArray.Create(
+            MessageHandlerDiagnostics.UnhandledMessageType, MessageHandlerDiagnostics.UnsentMessageType, MessageHandlerDiagnostics.NotAHandlerShape);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -41,10 +42,38 @@ public sealed class MessageHandlerAnalyzer : DiagnosticAnalyzer
 
             var messages = new CompilationMessages(symbols);
             start.RegisterSymbolAction(c => messages.AddType((INamedTypeSymbol)c.Symbol), SymbolKind.NamedType);
+            start.RegisterSymbolAction(c => CheckShape(c, symbols), SymbolKind.Method);
             start.RegisterOperationAction(c => messages.AddCreation((IObjectCreationOperation)c.Operation), OperationKind.ObjectCreation);
             start.RegisterOperationAction(c => messages.AddInvocation((IInvocationOperation)c.Operation), OperationKind.Invocation);
             start.RegisterCompilationEndAction(end => Report(end, symbols, messages));
         });
+    }
+
+    /// <summary>SB1003: the runtime's startup check (<c>MessageHandlerTable</c>), at build time.</summary>
+    private static void CheckShape(SymbolAnalysisContext context, SwitchboardSymbols symbols)
+    {
+        var method = (IMethodSymbol)context.Symbol;
+
+        // The runtime looks at instance methods only, and at ordinary ones (no accessors or operators).
+        if (method.IsStatic || method.MethodKind != MethodKind.Ordinary || method.ContainingType is not { } type
+            || type.TypeKind != TypeKind.Class || !symbols.IsConsumer(type) || HandlerMethod.TryCreate(method, symbols) is not null)
+        {
+            return;
+        }
+
+        var marked = method.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, symbols.MessageHandlerAttribute));
+        var takesMessage = method.DeclaredAccessibility != Accessibility.Private
+            && method.Parameters.Length > 0
+            && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, symbols.LayerMessage);
+        if (marked || takesMessage)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                MessageHandlerDiagnostics.NotAHandlerShape,
+                method.Locations[0],
+                type.Name,
+                method.Name,
+                marked ? "is marked [MessageHandler]" : "takes a LayerMessage"));
+        }
     }
 
     private static void Report(CompilationAnalysisContext context, SwitchboardSymbols symbols, CompilationMessages messages)

@@ -40,4 +40,19 @@ internal static class MessageHandlerDiagnostics
         description: "Reported for a layer-message handler whose type no new LayerMessage(\"...\") in the compilation uses. Only constant types are seen; " +
             "a project that builds message types at run time gets no SB1002 at all.",
         customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    /// <summary>
+    /// A consumer method meant as a handler (it takes a <c>LayerMessage</c> first and is not private, or it is marked
+    /// <c>[MessageHandler]</c>) that does not have a handler's shape. The runtime refuses it when the routes are built, so the
+    /// app would not start; the build says so first, with the same fix.
+    /// </summary>
+    public static readonly DiagnosticDescriptor NotAHandlerShape = new(
+        id: "SB1003",
+        title: "A consumer method meant as a handler does not have a handler's shape",
+        messageFormat: "{0}.{1} {2} but does not have a handler's shape, so the app fails at startup: make it an instance method 'Task {1}(LayerMessage message, CancellationToken cancellationToken)' (or taking only the message, or returning ValueTask), or make it private if it is not a handler",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Consumer.AsApplication (and every router's Map<TConsumer>) checks the consumer's methods when the routes are built: " +
+            "a non-private instance method that takes a LayerMessage first, or a method marked [MessageHandler], must take (LayerMessage[, CancellationToken]) and return Task or ValueTask.");
 }

@@ -245,24 +245,35 @@ public class MessageHandlerAnalyzerTests
     }
 
     [Fact]
-    public async Task Handler_NotAHandlerShape_NotReported()
+    public async Task Method_TakesALayerMessageButIsNoHandler_WarnsAsTheStartupCheckWould()
     {
-        // Static, generic, a third parameter, another return type: no handler shape, so not matched with sends; the runtime's
-        // startup check (Consumer.AsApplication) refuses these methods and names the shape to use.
+        // The runtime refuses these when the routes are built (Consumer.AsApplication); static and private helpers it leaves alone.
         var diagnostics = await AnalyzeAsync("""
             public sealed class Helpers : Consumer
             {
-                public static ValueTask StaticAsync(LayerMessage message) => default;
-
                 public ValueTask GenericAsync<T>(LayerMessage message) => default;
 
-                public ValueTask ThreeAsync(LayerMessage message, CancellationToken cancellationToken, int extra) => default;
+                protected ValueTask ThreeAsync(LayerMessage message, CancellationToken cancellationToken, int extra) => default;
 
                 public void Log(LayerMessage message) { }
+
+                [MessageHandler("audit.entry")]
+                private Task AuditAsync(LayerMessage message, string reason) => Task.CompletedTask;
+
+                public static ValueTask StaticAsync(LayerMessage message) => default;
+
+                private ValueTask ForwardAsync(LayerMessage message, string target) => default;
             }
             """);
 
-        Assert.Empty(diagnostics);
+        Assert.All(diagnostics, d => Assert.Equal(("SB1003", DiagnosticSeverity.Warning), (d.Id, d.Severity)));
+        Assert.Equal(["GenericAsync", "ThreeAsync", "Log", "AuditAsync"], diagnostics.Select(SourceOf));
+        Assert.Equal(
+            "Helpers.Log takes a LayerMessage but does not have a handler's shape, so the app fails at startup: make it an instance " +
+            "method 'Task Log(LayerMessage message, CancellationToken cancellationToken)' (or taking only the message, or returning " +
+            "ValueTask), or make it private if it is not a handler",
+            diagnostics[2].GetMessage());
+        Assert.StartsWith("Helpers.AuditAsync is marked [MessageHandler] but", diagnostics[3].GetMessage(), StringComparison.Ordinal);
     }
 
     [Theory]
