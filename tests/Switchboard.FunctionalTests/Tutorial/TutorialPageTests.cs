@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Switchboard.FunctionalTests.Infrastructure;
 
 namespace Switchboard.FunctionalTests.Tutorial;
 
@@ -31,7 +32,7 @@ public partial class TutorialPageTests
         Assert.All(files, file => Assert.True(shown.Contains(file), $"docs/tutorial/{file} is built by the tests but not shown in docs/tutorial.md."));
     }
 
-    internal static string Page() => File.ReadAllText(Path.Combine(TutorialFixture.RepositoryRoot, "docs", "tutorial.md"));
+    internal static string Page() => RepositoryFiles.ReadAllText("docs/tutorial.md");
 
     internal static string Normalize(string code) => code.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n');
 
