@@ -54,6 +54,12 @@ internal static class FrameFuzzer
             return $"handshake {status} but 101 expected: {head}";
         }
 
+        return await ExchangeAsync(context, socket, input, expected).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends the input on an open connection and tells what the server did.</summary>
+    public static async Task<string> ExchangeAsync(FuzzContext context, FuzzSocket socket, FrameInput input, Expectation expected)
+    {
         // Reading starts before writing: a server that closes while the client still writes resets the connection,
         // and a close frame already received but not yet read would be lost with it.
         var probe = context.NextProbe();

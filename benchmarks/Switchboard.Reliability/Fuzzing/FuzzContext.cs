@@ -3,9 +3,10 @@ using System.Collections.Concurrent;
 namespace Switchboard.Reliability.Fuzzing;
 
 /// <summary>What one fuzzer run shares: the target, the room its inputs go to, and the tallies for the report.</summary>
-internal sealed class FuzzContext(FuzzTarget target, Action<string>? progress)
+internal sealed class FuzzContext(FuzzTarget target, Action<string>? progress) : IAsyncDisposable
 {
     private int _probes;
+    private NotifyListener? _notifyListener;
 
     public FuzzTarget Target { get; } = target;
 
@@ -19,6 +20,18 @@ internal sealed class FuzzContext(FuzzTarget target, Action<string>? progress)
 
     /// <summary>Whether each input is printed with its outcome.</summary>
     public bool Verbose { get; init; }
+
+    /// <summary>A <c>/ws/notify/</c> listener, opened on first use and kept for the run.</summary>
+    public async Task<NotifyListener> NotifyListenerAsync() =>
+        _notifyListener ??= await NotifyListener.ConnectAsync(Target.WebSocketBase).ConfigureAwait(false);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_notifyListener is not null)
+        {
+            await _notifyListener.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     public string NextProbe() => $"probe:{Interlocked.Increment(ref _probes)}";
 

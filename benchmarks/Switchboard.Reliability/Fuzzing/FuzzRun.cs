@@ -10,14 +10,14 @@ namespace Switchboard.Reliability.Fuzzing;
 internal static class FuzzRun
 {
     // Warnings an input explains: invalid JSON (1007), a binary message to a JSON consumer (1003), a message over the
-    // limit (1009). Anything else at Warning or above is a finding.
-    private static readonly HashSet<string> s_expectedWarnings = ["InvalidJson", "BinaryMessageToJsonConsumer", "MessageTooBig"];
+    // limit (1009), a foreign Origin (403). Anything else at Warning or above is a finding.
+    private static readonly HashSet<string> s_expectedWarnings = ["InvalidJson", "BinaryMessageToJsonConsumer", "MessageTooBig", "OriginRefused"];
 
     public static async Task<FuzzReport> RunAsync(FuzzOptions options, Action<string>? progress = null)
     {
         var clock = Stopwatch.StartNew();
         await using var target = await FuzzTarget.StartAsync().ConfigureAwait(false);
-        var context = new FuzzContext(target, progress) { Verbose = options.Verbose };
+        await using var context = new FuzzContext(target, progress) { Verbose = options.Verbose };
         long lost;
         List<string> calmProblems;
         long sent;
