@@ -1,9 +1,10 @@
 using System.Globalization;
 using Switchboard.Reliability.Fuzzing;
+using Switchboard.Reliability.Soak;
 
 // The reliability harness (docs/reliability.md):
 //   fuzz [--seconds N] [--seed N] [--class frames,json,handshake,http] [--replay CLASS:INDEX] [--verbose]
-//   soak [--quick] [--seconds N] [--chat PATH]
+//   soak [--quick] [--seconds N] [--connections N] [--chat PATH]
 var command = args.Length > 0 ? args[0] : "--help";
 var options = ParseOptions(args.Skip(1).ToArray());
 switch (command)
@@ -28,9 +29,23 @@ switch (command)
         return report.Passed ? 0 : 1;
     }
 
+    case "soak":
+    {
+        var soak = options.ContainsKey("quick") ? SoakOptions.Quick : new SoakOptions();
+        soak = soak with
+        {
+            ChatDll = options.GetValueOrDefault("chat", soak.ChatDll),
+            Duration = options.TryGetValue("seconds", out var s) ? TimeSpan.FromSeconds(double.Parse(s, CultureInfo.InvariantCulture)) : soak.Duration,
+            ConnectionsPerWave = options.TryGetValue("connections", out var c) ? int.Parse(c, CultureInfo.InvariantCulture) : soak.ConnectionsPerWave,
+        };
+        var report = await SoakRun.RunAsync(soak, Console.WriteLine);
+        Console.WriteLine(report);
+        return report.Passed ? 0 : 1;
+    }
+
     default:
         Console.WriteLine("Usage: Switchboard.Reliability fuzz [--seconds N] [--seed N] [--class frames,json,handshake,http] [--replay CLASS:INDEX] [--verbose]");
-        Console.WriteLine("       Switchboard.Reliability soak [--quick] [--seconds N] [--chat PATH-TO-Chat.dll]");
+        Console.WriteLine("       Switchboard.Reliability soak [--quick] [--seconds N] [--connections N-PER-WAVE] [--chat PATH-TO-Chat.dll]");
         return command is "--help" or "-h" ? 0 : 2;
 }
 

@@ -24,14 +24,14 @@ internal sealed class CalmRoom : IAsyncDisposable
 
     public long Received => _members.Sum(m => m.ReceivedCount);
 
-    public static async Task<CalmRoom> StartAsync(Uri webSocketBase, int members, TimeSpan interval)
+    public static async Task<CalmRoom> StartAsync(Uri webSocketBase, int members, TimeSpan interval, string roomName = Room)
     {
         var room = new CalmRoom();
         for (var i = 0; i < members; i++)
         {
             var socket = new ClientWebSocket();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            await socket.ConnectAsync(new Uri(webSocketBase, $"ws/chat/{Room}/"), timeout.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(new Uri(webSocketBase, $"ws/chat/{roomName}/"), timeout.Token).ConfigureAwait(false);
             room._members.Add(new Member(i, socket, members));
         }
 
