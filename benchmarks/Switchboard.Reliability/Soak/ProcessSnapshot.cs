@@ -19,6 +19,9 @@ internal sealed record ProcessSnapshot(string Label)
 
     public double? GcHeapBytes { get; init; }
 
+    /// <summary>Gets the memory the GC kept committed after its last collection (heap, free space it holds, bookkeeping).</summary>
+    public double? GcCommittedBytes { get; init; }
+
     public double? ActiveConnections { get; init; }
 
     /// <summary>Reads /proc/PID/status (VmRSS, Threads) and counts /proc/PID/fd, then the counters' last reports.</summary>
@@ -48,11 +51,12 @@ internal sealed record ProcessSnapshot(string Label)
             ThreadPoolThreads = counters.Latest("dotnet.thread_pool.thread.count"),
             ThreadPoolQueue = counters.Latest("dotnet.thread_pool.queue.length"),
             GcHeapBytes = counters.Latest("dotnet.gc.last_collection.heap.size"),
+            GcCommittedBytes = counters.Latest("dotnet.gc.last_collection.memory.committed_size"),
             ActiveConnections = counters.Latest("switchboard.server.active_connections"),
         };
     }
 
     public override string ToString() =>
         FormattableString.Invariant(
-            $"{Label,-22} RSS {RssBytes / 1048576.0,7:F1} MiB  GC heap {GcHeapBytes / 1048576.0,6:F1} MiB  timers {TimerCount,5}  fds {OpenFiles,5}  threads {Threads,3}  pool threads {ThreadPoolThreads,3}  pool queue {ThreadPoolQueue,3}  connections {ActiveConnections,5}");
+            $"{Label,-22} RSS {RssBytes / 1048576.0,7:F1} MiB  GC heap {GcHeapBytes / 1048576.0,5:F1} MiB (committed {GcCommittedBytes / 1048576.0,5:F1})  timers {TimerCount,5}  fds {OpenFiles,5}  threads {Threads,3}  pool threads {ThreadPoolThreads,3}  pool queue {ThreadPoolQueue,3}  connections {ActiveConnections,5}");
 }
