@@ -65,6 +65,21 @@ public sealed class FuzzFindingsTests
     }
 
     [Fact]
+    public async Task DuplicateMessageKey_LastOneIsBroadcast()
+    {
+        // Documented in docs/tutorial.md, which the fuzzers' oracle follows: with "message" given twice, the last counts.
+        await using var target = await FuzzTarget.StartAsync();
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri(target.WebSocketBase, "ws/chat/dup/"), CancellationToken.None).DefaultTimeout();
+        await socket.SendAsync("{\"message\": \"first\", \"message\": \"last\"}"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None).DefaultTimeout();
+
+        var buffer = new byte[256];
+        var result = await socket.ReceiveAsync(buffer, CancellationToken.None).DefaultTimeout();
+
+        Assert.Equal("{\"message\":\"last\"}", Encoding.UTF8.GetString(buffer, 0, result.Count));
+    }
+
+    [Fact]
     public async Task NotifyWithBrokenChunkedBody_Answers400WithoutErrorLog()
     {
         // Found by the HTTP fuzzer: Kestrel's BadHttpRequestException escaped POST /notify's body reader and was
