@@ -9,6 +9,7 @@ internal sealed partial class ChatProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _errorLines;
+    private int _echoLines;
 
     private ChatProcess(Process process) => _process = process;
 
@@ -75,6 +76,14 @@ internal sealed partial class ChatProcess : IAsyncDisposable
         if (line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal))
         {
             Interlocked.Increment(ref _errorLines);
+            Console.WriteLine("  chat: " + line);
+
+            // The message and the stack trace follow on their own lines.
+            Volatile.Write(ref _echoLines, 60);
+        }
+        else if (Volatile.Read(ref _echoLines) > 0 && (line.StartsWith(' ') || line.StartsWith("   at", StringComparison.Ordinal)))
+        {
+            Interlocked.Decrement(ref _echoLines);
             Console.WriteLine("  chat: " + line);
         }
 

@@ -90,6 +90,12 @@ internal sealed class WebSocketTransportStream : Stream
         }
 
         var read = _inner.ReadAsync(buffer, cancellationToken);
+        if (buffer.IsEmpty)
+        {
+            // The idle wait: nothing to scan, and no state machine held per idle connection.
+            return read;
+        }
+
         if (!read.IsCompletedSuccessfully)
         {
             return ScanAfterAsync(read, buffer);
