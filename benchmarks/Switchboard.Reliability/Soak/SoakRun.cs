@@ -124,7 +124,7 @@ internal static class SoakRun
     }
 
     private static string Percent(string what, double before, double after) =>
-        FormattableString.Invariant($"{what} within 10 % of its level after wave 1 ({before / 1048576.0:F1} MiB then {after / 1048576.0:F1} MiB, {(after - before) * 100 / Math.Max(1, before):+0.0;-0.0} %)");
+        FormattableString.Invariant($"{what} within 10 % of its level after wave 1 ({before / 1048576.0:F1} MiB then {after / 1048576.0:F1} MiB, {(after - before) * 100 / Math.Max(1, before):+0.0;-0.0;0.0} %)");
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
