@@ -51,7 +51,7 @@ public sealed partial class AuthMiddleware(IApplication inner) : ApplicationMidd
             return;
         }
 
-        var logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger<AuthMiddleware>() ?? NullLogger<AuthMiddleware>.Instance;
+        var logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger(SwitchboardDiagnostics.SecurityLogCategory) ?? NullLogger.Instance;
         Log.Watching(logger, user.Identity?.Name ?? "(unnamed user)", scope.Path, expires, options.RevalidationInterval);
         using var watch = new AuthenticationWatch(
             scope, send, options, options.CloseOnAuthenticationExpiration ? expires : null, scope.Services.GetService<TimeProvider>() ?? TimeProvider.System, logger);

@@ -32,9 +32,11 @@ internal sealed partial class SwitchboardServer
         TimeProvider = timeProvider;
         Metrics = metrics;
         OverflowWarnings = new LogThrottle(timeProvider, OverflowWarningInterval);
-        WebSocketLogger = loggerFactory.CreateLogger("Switchboard.AspNetCore.WebSocket");
-        HttpLogger = loggerFactory.CreateLogger("Switchboard.AspNetCore.Http");
-        _routingLogger = loggerFactory.CreateLogger("Switchboard.AspNetCore.Routing");
+        // One category for the whole interface server; the event ids (1000-1999) tell its parts apart.
+        var logger = loggerFactory.CreateLogger(SwitchboardDiagnostics.ServerLogCategory);
+        WebSocketLogger = logger;
+        HttpLogger = logger;
+        _routingLogger = logger;
         lifetime?.ApplicationStopping.UnsafeRegister(static state => ((SwitchboardServer)state!).OnStopping(), this);
     }
 

@@ -37,6 +37,8 @@ public abstract partial class Consumer
     private bool _stopRequestHandled;
     private ConnectionScope? _scope;
     private ILogger? _logger;
+    private ILoggerFactory? _loggerFactory;
+    private ILogger? _frameworkLogger;
     private IChannelLayer? _layer;
     private IServiceProvider? _eventServices;
 
@@ -86,6 +88,11 @@ public abstract partial class Consumer
 
     /// <summary>Gets a logger named after the consumer type.</summary>
     protected ILogger Logger => _logger ?? NullLogger.Instance;
+
+    /// <summary>Gets the logger of Switchboard's own consumer events (category <c>Switchboard.Consumers</c>), made on first
+    /// use: most connections never log one, and the application's messages stay in its own category.</summary>
+    private protected ILogger FrameworkLogger =>
+        _frameworkLogger ??= _loggerFactory?.CreateLogger(SwitchboardDiagnostics.ConsumersLogCategory) ?? NullLogger.Instance;
 
     /// <summary>Gets a value indicating whether the consumer has stopped, or is stopping after the current handler.</summary>
     protected bool IsStopped => _stopped;
@@ -210,7 +217,7 @@ public abstract partial class Consumer
     /// <returns>A task that completes when the loss is handled.</returns>
     protected virtual ValueTask OnMessagesDroppedAsync(long count, string reason, CancellationToken cancellationToken)
     {
-        Log.MessagesDropped(Logger, GetType().Name, count, reason);
+        Log.MessagesDropped(FrameworkLogger, GetType().Name, count, reason);
         Stop();
         return ValueTask.CompletedTask;
     }
@@ -241,7 +248,8 @@ public abstract partial class Consumer
 
         _scope = scope;
         _send = send;
-        _logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger(GetType());
+        _loggerFactory = scope.Services.GetService<ILoggerFactory>();
+        _logger = _loggerFactory?.CreateLogger(GetType());
         _layer = ChannelLayerAlias is { } alias
             ? scope.Services.GetRequiredKeyedService<IChannelLayer>(alias)
             : scope.Services.GetService<IChannelLayer>();
@@ -327,7 +335,7 @@ public abstract partial class Consumer
         {
             if (_stopped)
             {
-                Log.EventAfterStop(Logger, message.Type);
+                Log.EventAfterStop(FrameworkLogger, message.Type);
                 return;
             }
 
@@ -343,12 +351,12 @@ public abstract partial class Consumer
         catch (OperationCanceledException) when (Scope.ConnectionClosed.IsCancellationRequested)
         {
             // The client went away while the handler waited on the connection's token: an ordinary end, not a failure.
-            Log.HandlerCanceled(Logger, GetType().Name, message.Type);
+            Log.HandlerCanceled(FrameworkLogger, GetType().Name, message.Type);
             Stop();
         }
         catch (Exception ex)
         {
-            Log.HandlerFailed(Logger, GetType().Name, message.Type, Scope, ex);
+            Log.HandlerFailed(FrameworkLogger, GetType().Name, message.Type, Scope, ex);
             HandlerFailures.Report(Scope, ex);
             try
             {
@@ -356,7 +364,7 @@ public abstract partial class Consumer
             }
             catch (Exception inner)
             {
-                Log.ErrorHandlerFailed(Logger, GetType().Name, inner);
+                Log.ErrorHandlerFailed(FrameworkLogger, GetType().Name, inner);
             }
             finally
             {
@@ -403,7 +411,7 @@ public abstract partial class Consumer
         }
         catch (Exception ex)
         {
-            Log.StopHandlerFailed(Logger, GetType().Name, ex);
+            Log.StopHandlerFailed(FrameworkLogger, GetType().Name, ex);
         }
     }
 
@@ -425,7 +433,7 @@ public abstract partial class Consumer
             catch (Exception ex)
             {
                 // The layer failed (a network layer lost its server): the consumer can no longer get its messages.
-                Log.LayerReceiveFailed(Logger, GetType().Name, channel, ex);
+                Log.LayerReceiveFailed(FrameworkLogger, GetType().Name, channel, ex);
                 await FailFromLayerAsync(ex).ConfigureAwait(false);
                 return;
             }
@@ -446,7 +454,7 @@ public abstract partial class Consumer
         }
         catch (Exception inner)
         {
-            Log.ErrorHandlerFailed(Logger, GetType().Name, inner);
+            Log.ErrorHandlerFailed(FrameworkLogger, GetType().Name, inner);
         }
         finally
         {
@@ -507,7 +515,7 @@ public abstract partial class Consumer
         }
         catch (Exception ex)
         {
-            Log.StopHandlerFailed(Logger, GetType().Name, ex);
+            Log.StopHandlerFailed(FrameworkLogger, GetType().Name, ex);
         }
         finally
         {
@@ -531,7 +539,7 @@ public abstract partial class Consumer
             }
             catch (Exception ex)
             {
-                Log.GroupDiscardFailed(Logger, group, _channelName, ex);
+                Log.GroupDiscardFailed(FrameworkLogger, group, _channelName, ex);
             }
         }
 

@@ -18,8 +18,9 @@ internal sealed partial class ChannelWorker(
     IServiceScopeFactory scopes,
     IOptions<WorkerOptions> options,
     TimeProvider timeProvider,
-    ILogger<ChannelWorker> logger) : BackgroundService
+    ILoggerFactory loggerFactory) : BackgroundService
 {
+    private readonly ILogger _logger = loggerFactory.CreateLogger(SwitchboardDiagnostics.WorkersLogCategory);
     private readonly WorkerOptions _options = options.Value;
 
     // Cancelled when the host gives up waiting (StopAsync's token), not when it asks to stop: the message in hand finishes.
@@ -62,7 +63,7 @@ internal sealed partial class ChannelWorker(
 
     private async Task RunChannelAsync(string channel, CancellationToken stoppingToken)
     {
-        Log.WorkerStarted(logger, channel);
+        Log.WorkerStarted(_logger, channel);
         while (!stoppingToken.IsCancellationRequested)
         {
             var received = 0;
@@ -78,7 +79,7 @@ internal sealed partial class ChannelWorker(
 
             if (!application.Application.CanHandle(scope))
             {
-                Log.NoApplication(logger, channel);
+                Log.NoApplication(_logger, channel);
                 return;
             }
 
@@ -92,7 +93,7 @@ internal sealed partial class ChannelWorker(
             }
             catch (Exception ex)
             {
-                Log.InstanceFailed(logger, channel, ex);
+                Log.InstanceFailed(_logger, channel, ex);
             }
 
             if (received == 0 && !stoppingToken.IsCancellationRequested)
@@ -111,7 +112,7 @@ internal sealed partial class ChannelWorker(
             }
         }
 
-        Log.WorkerStopped(logger, channel);
+        Log.WorkerStopped(_logger, channel);
     }
 
     private static ValueTask SendAsync(ApplicationEvent message, CancellationToken cancellationToken) =>
@@ -120,17 +121,17 @@ internal sealed partial class ChannelWorker(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 300, Level = LogLevel.Information, EventName = "WorkerStarted", Message = "Worker listening on channel {Channel}.")]
+        [LoggerMessage(EventId = 4000, Level = LogLevel.Information, EventName = "WorkerStarted", Message = "Worker listening on channel {Channel}.")]
         public static partial void WorkerStarted(ILogger logger, string channel);
 
-        [LoggerMessage(EventId = 301, Level = LogLevel.Information, EventName = "WorkerStopped", Message = "Worker on channel {Channel} stopped.")]
+        [LoggerMessage(EventId = 4001, Level = LogLevel.Information, EventName = "WorkerStopped", Message = "Worker on channel {Channel} stopped.")]
         public static partial void WorkerStopped(ILogger logger, string channel);
 
-        [LoggerMessage(EventId = 302, Level = LogLevel.Error, EventName = "WorkerInstanceFailed",
+        [LoggerMessage(EventId = 4002, Level = LogLevel.Error, EventName = "WorkerInstanceFailed",
             Message = "The application instance for channel {Channel} failed; a new instance takes the next message.")]
         public static partial void InstanceFailed(ILogger logger, string channel, Exception exception);
 
-        [LoggerMessage(EventId = 303, Level = LogLevel.Error, EventName = "WorkerNoApplication",
+        [LoggerMessage(EventId = 4003, Level = LogLevel.Error, EventName = "WorkerNoApplication",
             Message = "No application handles channel {Channel}: route it with ProtocolTypeRouter[\"channel\"] = new ChannelNameRouter {{ [\"{Channel}\"] = ... }}.")]
         public static partial void NoApplication(ILogger logger, string channel);
     }

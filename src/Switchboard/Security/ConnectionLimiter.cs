@@ -62,7 +62,7 @@ public sealed partial class ConnectionLimiter : ApplicationMiddleware
                 Leave(_perUser, user);
             }
 
-            var logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger<ConnectionLimiter>() ?? NullLogger<ConnectionLimiter>.Instance;
+            var logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger(SwitchboardDiagnostics.SecurityLogCategory) ?? NullLogger.Instance;
             if (userAdmitted)
             {
                 Log.AddressLimitReached(logger, scope.Path, address!, _maxPerAddress);

@@ -68,7 +68,7 @@ public sealed partial class OriginValidator : ApplicationMiddleware
             return Inner.InvokeAsync(scope, receive, send);
         }
 
-        var logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger<OriginValidator>() ?? NullLogger<OriginValidator>.Instance;
+        var logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger(SwitchboardDiagnostics.SecurityLogCategory) ?? NullLogger.Instance;
         Log.OriginRefused(logger, scope.Path, origin ?? "(none)", string.Join(", ", AllowedOrigins));
         return ConnectionRefusal.RefuseAsync(scope, receive, send, httpStatus: 403);
     }
