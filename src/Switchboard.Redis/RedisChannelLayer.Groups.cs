@@ -14,7 +14,9 @@ public sealed partial class RedisChannelLayer
         ChannelNames.ThrowIfInvalidGroupName(group);
         ChannelNames.ThrowIfInvalidChannelName(channel);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return cancellationToken.IsCancellationRequested ? ValueTask.FromCanceled(cancellationToken) : GroupAddCoreAsync(group, channel, cancellationToken);
+        return cancellationToken.IsCancellationRequested
+            ? ValueTask.FromCanceled(cancellationToken)
+            : _metrics.EndOperationAsync(_metrics.StartOperation(), ChannelLayerMetrics.GroupAddOperation, GroupAddCoreAsync(group, channel, cancellationToken));
     }
 
     /// <inheritdoc />
@@ -30,11 +32,12 @@ public sealed partial class RedisChannelLayer
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        return new ValueTask(ShardFor(group).RunAsync(
+        var started = _metrics.StartOperation();
+        return _metrics.EndOperationAsync(started, ChannelLayerMetrics.GroupDiscardOperation, new ValueTask(ShardFor(group).RunAsync(
             $"remove channel '{channel}' from group '{group}'",
             (Key: GroupKey(group), Channel: channel),
             static (database, s) => database.SortedSetRemoveAsync(s.Key, s.Channel),
-            cancellationToken));
+            cancellationToken)));
     }
 
     /// <inheritdoc />
@@ -43,7 +46,7 @@ public sealed partial class RedisChannelLayer
     /// first); members are bucketed by their Redis key, so each receiving process gets one copy listing its local
     /// channels in <c>__asgi_channel__</c>, serialized once per process; then one script per host writes every copy for
     /// that host (a round trip per host, whatever the number of members). A key at its capacity misses the message,
-    /// counted in <c>switchboard.layer.messages.dropped</c> (reason <c>capacity</c>) and logged (Warning at most once per expiry interval).</para>
+    /// counted in <c>switchboard.layer.dropped.messages</c> (reason <c>capacity</c>) and logged (Warning at most once per expiry interval).</para>
     /// <para>A key that held expired messages has a reader that is gone: its channels leave the group (the rule of
     /// Channels' spec that channels_redis lacks), so group sends stop filling it.</para>
     /// </remarks>
@@ -59,7 +62,7 @@ public sealed partial class RedisChannelLayer
         }
 
         message.MakeReadOnly();
-        return GroupSendCoreAsync(group, message, cancellationToken);
+        return _metrics.EndOperationAsync(_metrics.StartOperation(), ChannelLayerMetrics.GroupSendOperation, GroupSendCoreAsync(group, message, cancellationToken));
     }
 
     private async ValueTask GroupAddCoreAsync(string group, string channel, CancellationToken cancellationToken)
@@ -87,6 +90,7 @@ public sealed partial class RedisChannelLayer
             (Key: groupKey, Cutoff: now - _groupExpirySeconds),
             static (database, s) => database.ScriptEvaluateAsync(RedisScripts.GroupMembers, [s.Key], [s.Cutoff]),
             cancellationToken).ConfigureAwait(false))!;
+        _metrics.GroupSent(members.Length);
         if (members.Length == 0)
         {
             return;
@@ -159,7 +163,7 @@ public sealed partial class RedisChannelLayer
             }
         }
 
-        _metrics.MessagesSent.Add(sent);
+        _metrics.Sent(sent);
         if (dropped > 0)
         {
             OnGroupSendDropped(group, message, dropped, sent + dropped, firstDropped!);
@@ -189,7 +193,8 @@ public sealed partial class RedisChannelLayer
             cancellationToken).ConfigureAwait(false))!;
         var sent = (int)result[0];
         var dropped = (int)result[1];
-        _metrics.MessagesSent.Add(sent);
+        _metrics.Sent(sent);
+        _metrics.GroupSent(sent + dropped);
         if (dropped > 0)
         {
             OnGroupSendDropped(group, message, dropped, sent + dropped, (string)result[3]!);

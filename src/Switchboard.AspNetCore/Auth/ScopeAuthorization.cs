@@ -44,7 +44,7 @@ internal static partial class ScopeAuthorization
             Log.Unauthenticated(logger, scope.Path, target);
         }
 
-        await ConnectionRefusal.RefuseAsync(scope, receive, send, httpStatus: authenticated ? 403 : 401).ConfigureAwait(false);
+        await ConnectionRefusal.RefuseAsync(scope, receive, send, httpStatus: authenticated ? 403 : 401, reason: authenticated ? "forbidden" : "unauthenticated").ConfigureAwait(false);
         return false;
     }
 

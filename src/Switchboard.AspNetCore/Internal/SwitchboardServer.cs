@@ -87,6 +87,7 @@ internal sealed partial class SwitchboardServer
         {
             // It asked for an upgrade but the handshake headers are incomplete (no key, wrong version...).
             Log.InvalidWebSocketHandshake(_routingLogger, context.Request.Path.Value ?? "/");
+            Metrics.HandshakeRefused("invalid_handshake");
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             return Task.CompletedTask;
         }

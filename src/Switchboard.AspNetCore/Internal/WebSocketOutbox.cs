@@ -130,7 +130,7 @@ internal sealed partial class WebSocketOutbox
             _writing = true;
         }
 
-        _ = DrainAsync(Write(close), written: 0);
+        _ = DrainAsync(Write(close), written: 0, writtenBytes: 0);
     }
 
     /// <summary>Stops accepting and drops what is queued: the connection is gone.</summary>
@@ -207,7 +207,7 @@ internal sealed partial class WebSocketOutbox
         switch (admission)
         {
             case Admission.WriteNow:
-                _ = DrainAsync(Write(Outgoing.ForMessage(message)), written: 1);
+                _ = DrainAsync(Write(Outgoing.ForMessage(message)), written: 1, writtenBytes: message.Data.Length);
                 break;
             case Admission.Ignored:
                 Log.SendIgnored(_logger, _path);

@@ -39,6 +39,7 @@ public abstract partial class Consumer
     private ILogger? _logger;
     private ILoggerFactory? _loggerFactory;
     private ILogger? _frameworkLogger;
+    private ConsumerMetrics? _metrics;
     private IChannelLayer? _layer;
     private IServiceProvider? _eventServices;
 
@@ -249,6 +250,7 @@ public abstract partial class Consumer
         _scope = scope;
         _send = send;
         _loggerFactory = scope.Services.GetService<ILoggerFactory>();
+        _metrics = scope.Services.GetService<ConsumerMetrics>();
         _logger = _loggerFactory?.CreateLogger(GetType());
         _layer = ChannelLayerAlias is { } alias
             ? scope.Services.GetRequiredKeyedService<IChannelLayer>(alias)
@@ -331,6 +333,7 @@ public abstract partial class Consumer
     private async ValueTask DispatchInOrderAsync(ApplicationEvent message)
     {
         await _gate.EnterAsync().ConfigureAwait(false);
+        var started = 0L;
         try
         {
             if (_stopped)
@@ -338,6 +341,8 @@ public abstract partial class Consumer
                 Log.EventAfterStop(FrameworkLogger, message.Type);
                 return;
             }
+
+            started = _metrics?.Start() ?? 0;
 
             if (ScopePerEvent)
             {
@@ -373,6 +378,7 @@ public abstract partial class Consumer
         }
         finally
         {
+            _metrics?.Handled(started, message.Type);
             await EndExchangeIfStoppedAsync().ConfigureAwait(false);
             _gate.Exit();
         }

@@ -204,6 +204,7 @@ public sealed partial class FunctionRouter : IApplication
             catch (Exception ex) when (ex is not OperationCanceledException || !scope.ConnectionClosed.IsCancellationRequested)
             {
                 Log.WorkerHandlerFailed(logger, scope.Channel!, message.Type, ex);
+                HandlerFailures.Report(scope, ex);
             }
         }
     }

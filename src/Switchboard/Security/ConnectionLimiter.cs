@@ -72,7 +72,7 @@ public sealed partial class ConnectionLimiter : ApplicationMiddleware
                 Log.UserLimitReached(logger, scope.Path, user!, _maxPerUser);
             }
 
-            await ConnectionRefusal.RefuseAsync(scope, receive, send, httpStatus: 429).ConfigureAwait(false);
+            await ConnectionRefusal.RefuseAsync(scope, receive, send, httpStatus: 429, reason: "connection_limit").ConfigureAwait(false);
             return;
         }
 

@@ -70,7 +70,7 @@ public sealed partial class OriginValidator : ApplicationMiddleware
 
         var logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger(SwitchboardDiagnostics.SecurityLogCategory) ?? NullLogger.Instance;
         Log.OriginRefused(logger, scope.Path, origin ?? "(none)", string.Join(", ", AllowedOrigins));
-        return ConnectionRefusal.RefuseAsync(scope, receive, send, httpStatus: 403);
+        return ConnectionRefusal.RefuseAsync(scope, receive, send, httpStatus: 403, reason: "origin");
     }
 
     /// <summary>Tells whether a handshake with this <c>Origin</c> header value would be let through.</summary>
