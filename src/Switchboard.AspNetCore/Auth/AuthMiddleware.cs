@@ -60,16 +60,10 @@ public sealed partial class AuthMiddleware(IApplication inner) : ApplicationMidd
 
     private static void Validate(AuthMiddlewareOptions options)
     {
-        if (options.RevalidationInterval < TimeSpan.Zero)
+        var result = AuthMiddlewareOptionsValidator.Instance.Validate(Options.DefaultName, options);
+        if (result.Failed)
         {
-            throw new OptionsValidationException(Options.DefaultName, typeof(AuthMiddlewareOptions),
-                [$"AuthMiddlewareOptions.RevalidationInterval must be zero (off) or positive; it is {options.RevalidationInterval}."]);
-        }
-
-        if (options.RevalidationInterval > TimeSpan.Zero && options.RevalidateUser is null)
-        {
-            throw new OptionsValidationException(Options.DefaultName, typeof(AuthMiddlewareOptions),
-                ["AuthMiddlewareOptions.RevalidationInterval is set but RevalidateUser is not: give the re-check to run, or set the interval to zero."]);
+            throw new OptionsValidationException(Options.DefaultName, typeof(AuthMiddlewareOptions), result.Failures);
         }
     }
 

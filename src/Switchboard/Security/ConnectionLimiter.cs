@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Switchboard.Internal;
 
 namespace Switchboard.Security;
@@ -31,13 +32,17 @@ public sealed partial class ConnectionLimiter : ApplicationMiddleware
     /// <summary>Wraps <paramref name="inner"/> with connection limits.</summary>
     /// <param name="inner">The application to guard.</param>
     /// <param name="options">The limits; read once, here.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A limit is negative.</exception>
+    /// <exception cref="OptionsValidationException">A limit is negative.</exception>
     public ConnectionLimiter(IApplication inner, ConnectionLimitOptions options)
         : base(inner)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxConnectionsPerUser, nameof(options.MaxConnectionsPerUser));
-        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxConnectionsPerClientAddress, nameof(options.MaxConnectionsPerClientAddress));
+        var validation = ConnectionLimitOptionsValidator.Instance.Validate(Options.DefaultName, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(ConnectionLimitOptions), validation.Failures);
+        }
+
         _maxPerUser = options.MaxConnectionsPerUser;
         _maxPerAddress = options.MaxConnectionsPerClientAddress;
     }
