@@ -10,6 +10,8 @@ namespace Switchboard;
 /// </summary>
 internal sealed class ChannelLayerHealthCheck(IChannelLayer layer, IOptions<SwitchboardHealthCheckOptions> options) : IHealthCheck
 {
+    private static readonly TimeSpan s_grace = TimeSpan.FromSeconds(1);
+
     private readonly TimeSpan _timeout = options.Value.LayerTimeout;
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -23,7 +25,9 @@ internal sealed class ChannelLayerHealthCheck(IChannelLayer layer, IOptions<Swit
 
         try
         {
-            var result = await health.CheckHealthAsync(_timeout, cancellationToken).WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
+            // The layer bounds its own check by the timeout and says which host failed; this bound, a second later, only
+            // catches a layer that does not.
+            var result = await health.CheckHealthAsync(_timeout, cancellationToken).WaitAsync(_timeout + s_grace, cancellationToken).ConfigureAwait(false);
             return result.Status == HealthStatus.Healthy
                 ? result
                 : new HealthCheckResult(context.Registration.FailureStatus, result.Description, result.Exception, result.Data);
