@@ -18,18 +18,25 @@ public static class HealthChecksSwitchboardBuilderExtensions
     /// <param name="builder">The Switchboard builder.</param>
     /// <param name="configure">Changes the checks' settings; optional.</param>
     /// <returns>The builder.</returns>
-    /// <remarks>The settings are validated when the host starts: a bad value fails the start with an
+    /// <remarks>Calling it again only applies <paramref name="configure"/>. The settings are validated when the host starts: a bad value fails the start with an
     /// <see cref="OptionsValidationException"/> that names it.</remarks>
     public static ISwitchboardBuilder AddHealthChecks(this ISwitchboardBuilder builder, Action<SwitchboardHealthCheckOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<SwitchboardHealthCheckOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SwitchboardHealthCheckOptions>, SwitchboardHealthCheckOptionsValidator>());
         if (configure is not null)
         {
             services.Configure(configure);
         }
+
+        // Once: the health-check service refuses two checks of one name.
+        if (services.Any(static d => d.ServiceType == typeof(IValidateOptions<SwitchboardHealthCheckOptions>)))
+        {
+            return builder;
+        }
+
+        services.AddOptions<SwitchboardHealthCheckOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SwitchboardHealthCheckOptions>, SwitchboardHealthCheckOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddHealthChecks()
