@@ -2,7 +2,6 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Switchboard.Internal;
 
 namespace Switchboard.AspNetCore.Internal;
 
@@ -141,7 +140,7 @@ internal sealed partial class WebSocketConnection
                 AccessLogRejected(status);
                 if (status != HandshakeFailed)
                 {
-                    _server.Metrics.HandshakeRefused(ConnectionRefusal.ReasonOf(_scope) ?? _refusalReason ?? "application");
+                    _server.Metrics.HandshakeRefused(_refusalReason ?? "application");
                 }
 
                 if (status != HandshakeFailed && !_context.Response.HasStarted)
@@ -404,7 +403,7 @@ internal sealed partial class WebSocketConnection
                 TryRefuse(
                     close.Code == WebSocketCloseCode.InternalServerError ? StatusCodes.Status500InternalServerError : StatusCodes.Status403Forbidden,
                     close.Code,
-                    close.Code == WebSocketCloseCode.InternalServerError ? "error" : "application");
+                    close.RefusalReason ?? (close.Code == WebSocketCloseCode.InternalServerError ? "error" : "application"));
                 break;
             case State.Accepting:
                 throw new InvalidOperationException($"Cannot send {EventTypes.WebSocketClose} while the accept is being written: await the accept first.");

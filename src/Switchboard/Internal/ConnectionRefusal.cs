@@ -7,30 +7,22 @@ namespace Switchboard.Internal;
 /// </summary>
 internal static class ConnectionRefusal
 {
-    /// <summary>The <see cref="ConnectionScope.Items"/> key of the refusal's reason (a string), which the interface server
-    /// counts a refused handshake under (<c>switchboard.websocket.refused.handshakes</c>).</summary>
-    public static readonly object ReasonKey = new();
-
-    /// <summary>The reason a guard refused the connection, or <see langword="null"/> when none did.</summary>
-    public static string? ReasonOf(ConnectionScope scope) =>
-        scope.Items.TryGetValue(ReasonKey, out var reason) ? reason as string : null;
-
     /// <summary>Refuses the connection.</summary>
     /// <param name="scope">The connection.</param>
     /// <param name="receive">Its receive.</param>
     /// <param name="send">Its send.</param>
     /// <param name="httpStatus">The status of an HTTP refusal (a WebSocket handshake always gets 403).</param>
-    /// <param name="reason">Why, as a short snake_case word (<c>origin</c>, <c>connection_limit</c>, ...), for the metrics.</param>
+    /// <param name="reason">Why, as a short snake_case word (<c>origin</c>, <c>connection_limit</c>, ...), which the
+    /// interface server counts a refused handshake under (<c>switchboard.websocket.refused.handshakes</c>).</param>
     public static async Task RefuseAsync(ConnectionScope scope, ReceiveDelegate receive, SendDelegate send, int httpStatus, string reason)
     {
-        scope.Items[ReasonKey] = reason;
         if (scope.Type == ScopeTypes.WebSocket)
         {
             // Take websocket.connect first, as a consumer would; a client that already left needs no answer.
             var first = await receive(CancellationToken.None).ConfigureAwait(false);
             if (first is WebSocketConnectEvent)
             {
-                await send(new WebSocketCloseEvent(WebSocketCloseCode.PolicyViolation), CancellationToken.None).ConfigureAwait(false);
+                await send(new WebSocketCloseEvent(WebSocketCloseCode.PolicyViolation) { RefusalReason = reason }, CancellationToken.None).ConfigureAwait(false);
             }
 
             return;

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.WebSockets;
+using Switchboard.FunctionalTests.Infrastructure;
 using static Switchboard.FunctionalTests.ReferenceApp.ChatAppFixture;
 
 namespace Switchboard.FunctionalTests.ReferenceApp;
@@ -7,6 +9,26 @@ namespace Switchboard.FunctionalTests.ReferenceApp;
 /// with Switchboard's instruments, their <c># TYPE</c> lines and histogram buckets.</summary>
 public class ReferenceAppMetricsTests(ChatAppFixture app) : IClassFixture<ChatAppFixture>
 {
+    [Fact]
+    public async Task RefusedHandshakes_ForeignOrigin_CountedUnderOriginBesideTheOpenedConnections()
+    {
+        using var meter = new SwitchboardMeterCapture(app.Server.App.Services);
+        using (var foreign = new ClientWebSocket())
+        {
+            foreign.Options.SetRequestHeader("Origin", "http://evil.example");
+            await Assert.ThrowsAsync<WebSocketException>(() => foreign.ConnectAsync(new Uri(app.WsBase, "/ws/echo/"), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        using (var accepted = await app.ConnectAsync("/ws/echo/"))
+        {
+            await accepted.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        }
+
+        Assert.Equal(1, meter.Total("switchboard.websocket.refused.handshakes", "origin"));
+        Assert.Equal(1, meter.Total("switchboard.websocket.refused.handshakes"));
+        Assert.Equal(2, meter.Total("switchboard.server.opened.connections"));
+    }
+
     [Fact]
     public async Task Metrics_AfterChatEchoNotifyAndAThumbnail_ScrapedInPrometheusTextFormat()
     {
