@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Switchboard.Redis;
 
 public sealed partial class RedisChannelLayer
@@ -11,6 +13,8 @@ public sealed partial class RedisChannelLayer
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        using var activity = SwitchboardActivities.StartLayerCall(
+            SwitchboardActivities.LayerFlush, ActivityKind.Client, "flush", LayerName, destination: null, message: null);
         foreach (var shard in _shards)
         {
             await shard.DeleteKeysAsync(_prefix, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using StackExchange.Redis;
 using Switchboard.Redis.Internal;
 
@@ -9,20 +10,27 @@ public sealed partial class RedisChannelLayer
     /// <remarks>On the host the group name hashes to: <c>ZADD asgi:group:&lt;group&gt; &lt;now&gt; &lt;channel&gt;</c> and
     /// the group key's TTL set to <see cref="ChannelLayerOptions.GroupExpiry"/>, in one script.</remarks>
     /// <exception cref="RedisChannelLayerException">Redis is unreachable or did not answer within the operation timeout.</exception>
-    public ValueTask GroupAddAsync(string group, string channel, CancellationToken cancellationToken = default)
-    {
-        ChannelNames.ThrowIfInvalidGroupName(group);
-        ChannelNames.ThrowIfInvalidChannelName(channel);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return cancellationToken.IsCancellationRequested
-            ? ValueTask.FromCanceled(cancellationToken)
-            : _metrics.EndOperationAsync(_metrics.StartOperation(), ChannelLayerMetrics.GroupAddOperation, GroupAddCoreAsync(group, channel, cancellationToken));
-    }
+    public ValueTask GroupAddAsync(string group, string channel, CancellationToken cancellationToken = default) =>
+        MembershipCallAsync(
+            SwitchboardActivities.LayerGroupAdd, "group_add", group, channel, cancellationToken,
+            static s => s.Layer.GroupAddCoreAsync(s.Group, s.Channel, s.Token));
 
     /// <inheritdoc />
     /// <remarks><c>ZREM</c> on the group's host.</remarks>
     /// <exception cref="RedisChannelLayerException">Redis is unreachable or did not answer within the operation timeout.</exception>
-    public ValueTask GroupDiscardAsync(string group, string channel, CancellationToken cancellationToken = default)
+    public ValueTask GroupDiscardAsync(string group, string channel, CancellationToken cancellationToken = default) =>
+        MembershipCallAsync(
+            SwitchboardActivities.LayerGroupDiscard, "group_discard", group, channel, cancellationToken,
+            static s => s.Layer.GroupDiscardCoreAsync(s.Group, s.Channel, s.Token));
+
+    /// <summary>Validates a membership change and runs it (in its span while something listens).</summary>
+    private ValueTask MembershipCallAsync(
+        string activity,
+        string operation,
+        string group,
+        string channel,
+        CancellationToken cancellationToken,
+        Func<(RedisChannelLayer Layer, string Group, string Channel, CancellationToken Token), ValueTask> call)
     {
         ChannelNames.ThrowIfInvalidGroupName(group);
         ChannelNames.ThrowIfInvalidChannelName(channel);
@@ -33,12 +41,16 @@ public sealed partial class RedisChannelLayer
         }
 
         var started = _metrics.StartOperation();
-        return _metrics.EndOperationAsync(started, ChannelLayerMetrics.GroupDiscardOperation, new ValueTask(ShardFor(group).RunAsync(
+        return _metrics.EndOperationAsync(started, operation, SwitchboardActivities.RunLayerCall(
+            activity, ActivityKind.Client, operation, LayerName, group, message: null, (Layer: this, Group: group, Channel: channel, Token: cancellationToken), call));
+    }
+
+    private ValueTask GroupDiscardCoreAsync(string group, string channel, CancellationToken cancellationToken) =>
+        new(ShardFor(group).RunAsync(
             $"remove channel '{channel}' from group '{group}'",
             (Key: GroupKey(group), Channel: channel),
             static (database, s) => database.SortedSetRemoveAsync(s.Key, s.Channel),
-            cancellationToken)));
-    }
+            cancellationToken));
 
     /// <inheritdoc />
     /// <remarks>
@@ -61,8 +73,11 @@ public sealed partial class RedisChannelLayer
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        message.MakeReadOnly();
-        return _metrics.EndOperationAsync(_metrics.StartOperation(), ChannelLayerMetrics.GroupSendOperation, GroupSendCoreAsync(group, message, cancellationToken));
+        var started = _metrics.StartOperation();
+        return _metrics.EndOperationAsync(started, ChannelLayerMetrics.GroupSendOperation, SwitchboardActivities.RunLayerCall(
+            SwitchboardActivities.LayerGroupSend, ActivityKind.Producer, "group_send", LayerName, group, message,
+            (Layer: this, Group: group, Message: message, Token: cancellationToken),
+            static s => s.Layer.GroupSendCoreAsync(s.Group, s.Message, s.Token)));
     }
 
     private async ValueTask GroupAddCoreAsync(string group, string channel, CancellationToken cancellationToken)
@@ -76,6 +91,9 @@ public sealed partial class RedisChannelLayer
 
     private async ValueTask GroupSendCoreAsync(string group, LayerMessage message, CancellationToken cancellationToken)
     {
+        // One context for the whole group, encoded once: every member's handle span continues the group send's span.
+        message = SwitchboardActivities.WithTraceContext(message, _options.PropagateTraceContext);
+        message.MakeReadOnly();
         if (_groupSendInOneScript)
         {
             await GroupSendOneHostAsync(group, message, cancellationToken).ConfigureAwait(false);
@@ -93,6 +111,7 @@ public sealed partial class RedisChannelLayer
         _metrics.GroupSent(members.Length);
         if (members.Length == 0)
         {
+            SwitchboardActivities.SetGroupMembers(0);
             return;
         }
 
@@ -164,6 +183,7 @@ public sealed partial class RedisChannelLayer
         }
 
         _metrics.Sent(sent);
+        SwitchboardActivities.SetGroupMembers(sent);
         if (dropped > 0)
         {
             OnGroupSendDropped(group, message, dropped, sent + dropped, firstDropped!);
@@ -195,6 +215,7 @@ public sealed partial class RedisChannelLayer
         var dropped = (int)result[1];
         _metrics.Sent(sent);
         _metrics.GroupSent(sent + dropped);
+        SwitchboardActivities.SetGroupMembers(sent);
         if (dropped > 0)
         {
             OnGroupSendDropped(group, message, dropped, sent + dropped, (string)result[3]!);

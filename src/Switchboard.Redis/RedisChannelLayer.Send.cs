@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using StackExchange.Redis;
 using Switchboard.Redis.Internal;
 
@@ -28,6 +29,16 @@ public sealed partial class RedisChannelLayer
             return ValueTask.FromCanceled(cancellationToken);
         }
 
+        return SwitchboardActivities.RunLayerCall(
+            SwitchboardActivities.LayerSend, ActivityKind.Producer, "send", LayerName, channel, message,
+            (Layer: this, Channel: channel, Message: message, Token: cancellationToken),
+            static s => s.Layer.SendMessageAsync(s.Channel, s.Message, s.Token));
+    }
+
+    /// <summary>Serializes (with the trace context when the current span is sampled) and stores a validated message.</summary>
+    private ValueTask SendMessageAsync(string channel, LayerMessage message, CancellationToken cancellationToken)
+    {
+        message = SwitchboardActivities.WithTraceContext(message, _options.PropagateTraceContext);
         message.MakeReadOnly();
         var started = _metrics.StartOperation();
         var specific = ChannelNames.IsProcessSpecific(channel);

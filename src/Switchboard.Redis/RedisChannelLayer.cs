@@ -32,6 +32,9 @@ public sealed partial class RedisChannelLayer : IChannelLayer, IAsyncDisposable,
     /// <summary>The longest prefix <see cref="NewChannelAsync"/> accepts, so that names stay under <see cref="ChannelNames.MaxLength"/>.</summary>
     public const int MaxPrefixLength = ChannelNames.MaxLength - 1 - 1 - 32 - 1 - 32;
 
+    // The value of the switchboard.layer tag on this layer's spans.
+    private const string LayerName = "redis";
+
     // A pop blocks at most this long before it is reissued (channels_redis uses 5 s): it bounds how long a loop lingers
     // after its last receiver, and keeps idle connections visibly alive.
     private static readonly TimeSpan s_blockTimeout = TimeSpan.FromSeconds(5);
@@ -108,7 +111,7 @@ public sealed partial class RedisChannelLayer : IChannelLayer, IAsyncDisposable,
         var crypter = options.SymmetricEncryptionKeys.Count == 0
             ? null
             : new FernetCrypter(options.SymmetricEncryptionKeys, options.Expiry + TimeSpan.FromSeconds(10), timeProvider);
-        _codec = new RedisMessageCodec(options.RandomPrefixLength, crypter);
+        _codec = new RedisMessageCodec(options.RandomPrefixLength, crypter, options.PropagateTraceContext);
 
         // Capacity rules (globs, regexes) and Fernet cannot run inside Redis; several hosts need several scripts.
         _groupSendInOneScript = _shards.Length == 1 && options.ChannelCapacities.Count == 0 && crypter is null;

@@ -112,6 +112,13 @@ public sealed record ConnectionScope
     /// <c>HttpContext</c>, for <c>GetHttpContext()</c>); <see langword="null"/> for workers and test communicators.</summary>
     internal object? Transport { get; init; }
 
+    /// <summary>Gets the server's batching of sends, when it has one (Switchboard.AspNetCore's WebSocket connection).</summary>
+    internal ISendBatching? SendBatching { get; init; }
+
+    /// <summary>Gets the connection's spans (its request, its open handshake) that handle spans hang from; set by the
+    /// interface server only while a listener subscribes to the <c>Switchboard</c> activity source, and shared by copies.</summary>
+    internal ConnectionTrace? Trace { get; init; }
+
     /// <summary>Returns the first value of a request header, or <see langword="null"/>.</summary>
     /// <param name="name">The header name, in any case.</param>
     /// <returns>The value, or <see langword="null"/> when the header is absent.</returns>

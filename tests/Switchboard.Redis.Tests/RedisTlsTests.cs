@@ -47,7 +47,8 @@ public sealed class RedisTlsTests : IAsyncLifetime
     [Fact]
     public async Task Rediss_TrustedAuthority_SendsReceivesAndGroupSendsOverTls()
     {
-        await using var layer = Layer($"rediss://127.0.0.1:{_tlsPort}?ssl_ca_certs={Uri.EscapeDataString(CertificatePath)}");
+        // A generous timeout: the first operation includes the TLS handshake, slow on a loaded 2-core machine.
+        await using var layer = Layer($"rediss://127.0.0.1:{_tlsPort}?ssl_ca_certs={Uri.EscapeDataString(CertificatePath)}", TimeSpan.FromSeconds(15));
         var channel = await layer.NewChannelAsync();
         await layer.GroupAddAsync("tls-room", channel);
 
@@ -55,7 +56,7 @@ public sealed class RedisTlsTests : IAsyncLifetime
         await layer.GroupSendAsync("tls-room", new LayerMessage("test.group") { ["n"] = 2L });
         await layer.SendAsync("tls-work", new LayerMessage("test.work") { ["n"] = 3L });
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         Assert.Equal(1, (await layer.ReceiveAsync(channel, timeout.Token)).GetInt64("n"));
         Assert.Equal(2, (await layer.ReceiveAsync(channel, timeout.Token)).GetInt64("n"));
         Assert.Equal(3, (await layer.ReceiveAsync("tls-work", timeout.Token)).GetInt64("n"));
@@ -77,9 +78,13 @@ public sealed class RedisTlsTests : IAsyncLifetime
         Assert.Contains("ssl_ca_certs applies to TLS hosts only (rediss://)", error.Message, StringComparison.Ordinal);
     }
 
-    private static RedisChannelLayer Layer(string host)
+    private static RedisChannelLayer Layer(string host, TimeSpan? operationTimeout = null)
     {
-        var options = new RedisChannelLayerOptions { Prefix = "tls" + Guid.NewGuid().ToString("N")[..6], OperationTimeout = TimeSpan.FromSeconds(3) };
+        var options = new RedisChannelLayerOptions
+        {
+            Prefix = "tls" + Guid.NewGuid().ToString("N")[..6],
+            OperationTimeout = operationTimeout ?? TimeSpan.FromSeconds(3),
+        };
         options.Hosts.Add(host);
         return new RedisChannelLayer(options);
     }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Net.Http.Headers;
+using Switchboard.Internal;
 
 namespace Switchboard.AspNetCore.Internal;
 
@@ -61,7 +62,11 @@ internal static class ConnectionScopeFactory
         };
 
     /// <summary>Builds the scope of a connection, once, when the endpoint runs.</summary>
-    public static ConnectionScope Create(HttpContext context, bool isWebSocket)
+    /// <param name="context">The request.</param>
+    /// <param name="isWebSocket">Whether the request is a WebSocket handshake.</param>
+    /// <param name="trace">The connection's spans, when something listens to the <c>Switchboard</c> activity source.</param>
+    /// <param name="sendBatching">The connection's batching of sends (WebSocket connections).</param>
+    public static ConnectionScope Create(HttpContext context, bool isWebSocket, ConnectionTrace? trace, ISendBatching? sendBatching = null)
     {
         var request = context.Request;
         var connection = context.Connection;
@@ -86,6 +91,8 @@ internal static class ConnectionScopeFactory
 
             // For GetHttpContext(): the authentication and session middleware reach the request through it.
             Transport = context,
+            SendBatching = sendBatching,
+            Trace = trace,
         };
     }
 

@@ -32,13 +32,16 @@ internal sealed partial class HttpConnection
         _server = server;
         _context = context;
         _logger = server.HttpLogger;
-        _scope = ConnectionScopeFactory.Create(context, isWebSocket: false);
+        _scope = ConnectionScopeFactory.Create(context, isWebSocket: false, SwitchboardActivities.CreateConnectionTrace(detachAfterHandshake: false));
     }
 
     /// <summary>Serves the request; the request ends when this completes.</summary>
     public async Task RunAsync()
     {
         _server.Metrics.ConnectionStarted(ScopeTypes.Http);
+
+        // Until the response starts: what a long-poll spends waiting, as a child of the request's activity.
+        var handshake = SwitchboardActivities.StartHandshake(_scope.Trace, ScopeTypes.Http);
         try
         {
             using (_context.RequestAborted.UnsafeRegister(static state => ((HttpConnection)state!)._disconnected.TrySetResult(), this))
@@ -70,6 +73,7 @@ internal sealed partial class HttpConnection
             // From here on the HttpContext belongs to the next request: an abandoned application must not touch it.
             _finished = true;
             _disconnected.TrySetResult();
+            SwitchboardActivities.StopHandshake(handshake, _scope.Trace, _context.Response.StatusCode);
             _server.Metrics.ConnectionEnded(ScopeTypes.Http);
         }
     }
@@ -241,6 +245,7 @@ internal sealed partial class HttpConnection
             return default;
         }
 
+        SwitchboardActivities.EndHandshake(_scope.Trace, start.Status);
         var response = _context.Response;
         response.StatusCode = start.Status;
         foreach (var header in start.Headers)

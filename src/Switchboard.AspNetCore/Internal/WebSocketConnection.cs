@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Switchboard.Internal;
 
 namespace Switchboard.AspNetCore.Internal;
 
@@ -17,7 +18,7 @@ namespace Switchboard.AspNetCore.Internal;
 /// Outbound goes through <see cref="WebSocketOutbox"/>. Every way the connection can end sets one
 /// <see cref="WebSocketDisconnectEvent"/>, the last event the application receives, again and again.
 /// </remarks>
-internal sealed partial class WebSocketConnection
+internal sealed partial class WebSocketConnection : ISendBatching
 {
     private const int InitialReceiveBufferSize = 4096;
     private const int HandshakeFailed = 0;
@@ -47,6 +48,9 @@ internal sealed partial class WebSocketConnection
     private CancellationTokenSource? _closeDeadline;
     private readonly TokenBucket? _incomingRate;
 
+    // The connection's spans while something listens (null otherwise); the scope carries it to the consumer.
+    private readonly ConnectionTrace? _trace;
+
     public WebSocketConnection(SwitchboardServer server, HttpContext context)
     {
         _server = server;
@@ -56,6 +60,9 @@ internal sealed partial class WebSocketConnection
         _path = ConnectionScopeFactory.PathOf(context.Request);
         _receive = ReceiveAsync;
         _send = SendAsync;
+
+        // After the handshake a WebSocket's messages start traces of their own, linked to the request.
+        _trace = SwitchboardActivities.CreateConnectionTrace(detachAfterHandshake: true);
         if (_options.IncomingMessageRateLimit > 0)
         {
             _incomingRate = new TokenBucket(_options.IncomingMessageRateLimit, _options.IncomingMessageBurst, server.TimeProvider);
@@ -91,6 +98,10 @@ internal sealed partial class WebSocketConnection
         _server.Metrics.ConnectionStarted(ScopeTypes.WebSocket);
         Log.Connecting(_logger, Path);
         AccessLogConnecting();
+
+        // A child of the request's activity; the application runs under the request and finds the handshake in its scope.
+        var handshake = SwitchboardActivities.StartHandshake(_trace, ScopeTypes.WebSocket);
+        var status = HandshakeFailed;
         try
         {
             if (!_server.Track(this))
@@ -100,7 +111,6 @@ internal sealed partial class WebSocketConnection
             }
 
             Task application;
-            int status;
             using (var acceptTimeout = new CancellationTokenSource(_options.AcceptTimeout, _server.TimeProvider))
             using (acceptTimeout.Token.UnsafeRegister(static state => ((WebSocketConnection)state!).OnAcceptTimeout(), this))
             using (_context.RequestAborted.UnsafeRegister(static state => ((WebSocketConnection)state!).OnAbortedBeforeAccept(), this))
@@ -113,6 +123,8 @@ internal sealed partial class WebSocketConnection
 
                 status = await _handshake.Task.ConfigureAwait(false);
             }
+
+            SwitchboardActivities.StopHandshake(handshake, _trace, status);
 
             if (status == StatusCodes.Status101SwitchingProtocols)
             {
@@ -164,6 +176,7 @@ internal sealed partial class WebSocketConnection
             }
 
             closeDeadline?.Dispose();
+            SwitchboardActivities.StopHandshake(handshake, _trace, status);
             StopLifetimeTimer();
             _server.Metrics.ConnectionEnded(ScopeTypes.WebSocket);
             Log.Disconnected(_logger, Path, _disconnect?.Code ?? WebSocketCloseCode.AbnormalClosure);
@@ -197,7 +210,7 @@ internal sealed partial class WebSocketConnection
         {
             // The scope is made here and held by the application alone: a router passes on a copy, and the original
             // would otherwise stay alive, unused, for as long as the connection.
-            await _server.Application.InvokeAsync(ConnectionScopeFactory.Create(_context, isWebSocket: true), _receive, _send).ConfigureAwait(false);
+            await _server.Application.InvokeAsync(ConnectionScopeFactory.Create(_context, isWebSocket: true, _trace, sendBatching: this), _receive, _send).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -353,6 +366,9 @@ internal sealed partial class WebSocketConnection
 
         Log.Accepted(_logger, Path, subprotocol);
         AccessLogConnected();
+
+        // The handshake ends here, on the application's flow: events from now on are not its children.
+        SwitchboardActivities.EndHandshake(_trace, StatusCodes.Status101SwitchingProtocols);
         StartLifetimeTimer();
 
         // The loop runs without the application's execution context (its AsyncLocals): it lives as long as the
@@ -467,6 +483,7 @@ internal sealed partial class WebSocketConnection
             _refusalReason = reason;
         }
 
+        SwitchboardActivities.EndHandshake(_trace, status);
         SignalEnded(inline: false);
         _handshake.TrySetResult(status);
         return true;

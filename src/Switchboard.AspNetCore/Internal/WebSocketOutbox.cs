@@ -74,6 +74,7 @@ internal sealed partial class WebSocketOutbox
         DroppedOldest,
         Overflow,
         MustWait,
+        Drain,
     }
 
     /// <summary>Writes or queues a message; completes once it is queued (under <see cref="WebSocketOverflowPolicy.Wait"/>, once there was room).</summary>
@@ -107,6 +108,7 @@ internal sealed partial class WebSocketOutbox
     public void Close(int code, string? reason, bool discardQueued)
     {
         var close = Outgoing.ForClose(code, reason);
+        var heldMessages = false;
         lock (_sync)
         {
             if (_closed)
@@ -128,9 +130,15 @@ internal sealed partial class WebSocketOutbox
             }
 
             _writing = true;
+            if (_queue.Count > 0)
+            {
+                // Messages a batch held go out before the close frame.
+                _queue.Enqueue(close);
+                heldMessages = true;
+            }
         }
 
-        _ = DrainAsync(Write(close), written: 0, writtenBytes: 0);
+        _ = DrainAsync(heldMessages ? default : Write(close), written: 0, writtenBytes: 0);
     }
 
     /// <summary>Stops accepting and drops what is queued: the connection is gone.</summary>
@@ -162,17 +170,28 @@ internal sealed partial class WebSocketOutbox
             return Admission.Ignored;
         }
 
-        if (!_writing)
+        var outgoing = Outgoing.ForMessage(message);
+        if (!_writing && _queue.Count == 0 && !HoldsLocked(outgoing.Size))
         {
             _writing = true;
             return Admission.WriteNow;
         }
 
-        var outgoing = Outgoing.ForMessage(message);
         if (HasRoomLocked(outgoing.Size))
         {
             EnqueueLocked(outgoing);
-            return Admission.Queued;
+
+            // Behind messages a batch held: they go first, once the batch is large enough (or has ended).
+            return !HoldsLocked(0) && StartDrainLocked() ? Admission.Drain : Admission.Queued;
+        }
+
+        if (!_writing)
+        {
+            // Nothing is being written, so this message would have gone out at once but for the messages a batch held
+            // (under 64 KiB): it is never refused for them, it follows them.
+            EnqueueLocked(outgoing);
+            _writing = true;
+            return Admission.Drain;
         }
 
         switch (_options.OverflowPolicy)
@@ -208,6 +227,9 @@ internal sealed partial class WebSocketOutbox
         {
             case Admission.WriteNow:
                 _ = DrainAsync(Write(Outgoing.ForMessage(message)), written: 1, writtenBytes: message.Data.Length);
+                break;
+            case Admission.Drain:
+                _ = DrainAsync(default, written: 0, writtenBytes: 0);
                 break;
             case Admission.Ignored:
                 Log.SendIgnored(_logger, _path);

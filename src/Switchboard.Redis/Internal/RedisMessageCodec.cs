@@ -11,7 +11,11 @@ namespace Switchboard.Redis.Internal;
 /// text, bin for bytes, float64 for doubles), or its Fernet token when encryption is on.
 /// </summary>
 /// <remarks>The reserved key <c>__asgi_channel__</c> tells the receiving process which of its local channels a message
-/// is for: a string on a direct send, an array of names on a group send (one copy per receiving process).</remarks>
+/// is for: a string on a direct send, an array of names on a group send (one copy per receiving process). Switchboard's
+/// reserved key <c>__switchboard_trace__</c> (<see cref="LayerMessage.TraceContextKey"/>) carries the sending span's
+/// W3C trace context as <c>{"traceparent": ..., "tracestate": ...}</c>, written only for a message whose
+/// <see cref="LayerMessage.TraceContext"/> is set (a traced send), so an untraced message's bytes are channels_redis'
+/// own.</remarks>
 internal sealed class RedisMessageCodec
 {
     /// <summary>The reserved key that names a message's local channels.</summary>
@@ -23,11 +27,17 @@ internal sealed class RedisMessageCodec
 
     private readonly int _randomPrefixLength;
     private readonly FernetCrypter? _crypter;
+    private readonly bool _readTraceContext;
 
-    public RedisMessageCodec(int randomPrefixLength, FernetCrypter? crypter)
+    /// <param name="randomPrefixLength">The random prefix's length.</param>
+    /// <param name="crypter">Encrypts and decrypts bodies, or <see langword="null"/>.</param>
+    /// <param name="readTraceContext">Whether a decoded trace context is kept for the handling consumer to continue
+    /// (<see cref="ChannelLayerOptions.PropagateTraceContext"/>); the reserved key is taken out of the message either way.</param>
+    public RedisMessageCodec(int randomPrefixLength, FernetCrypter? crypter, bool readTraceContext = true)
     {
         _randomPrefixLength = randomPrefixLength;
         _crypter = crypter;
+        _readTraceContext = readTraceContext;
     }
 
     /// <summary>Serializes a message for a direct send; <paramref name="channel"/> (a process-specific name) goes into
@@ -36,7 +46,7 @@ internal sealed class RedisMessageCodec
     {
         var body = new ArrayBufferWriter<byte>(256);
         var writer = new MessagePackWriter(body);
-        writer.WriteMapHeader(message.Count + (channel is null ? 0 : 1));
+        writer.WriteMapHeader(EntryCount(message) + (channel is null ? 0 : 1));
         WriteEntries(ref writer, message);
         if (channel is not null)
         {
@@ -56,7 +66,7 @@ internal sealed class RedisMessageCodec
         var writer = new MessagePackWriter(body);
         WriteEntries(ref writer, message);
         writer.Flush();
-        return new GroupBody(message.Count, body.WrittenMemory);
+        return new GroupBody(EntryCount(message), body.WrittenMemory);
     }
 
     /// <summary>Gets whether messages are encrypted (then a copy can only be built here, not in a Redis script).</summary>
@@ -143,6 +153,9 @@ internal sealed class RedisMessageCodec
         return member;
     }
 
+    /// <summary>The map entries a message is written with: its keys, plus the trace context when it carries one.</summary>
+    private static int EntryCount(LayerMessage message) => message.Count + (message.TraceContext is null ? 0 : 1);
+
     private static void WriteEntries(ref MessagePackWriter writer, LayerMessage message)
     {
         foreach (var (key, value) in message)
@@ -154,8 +167,29 @@ internal sealed class RedisMessageCodec
                     nameof(message));
             }
 
+            if (key == LayerMessage.TraceContextKey)
+            {
+                throw new ArgumentException(
+                    $"A message cannot carry the key '{LayerMessage.TraceContextKey}': Switchboard reserves it for the sender's trace context. Rename the key.",
+                    nameof(message));
+            }
+
             writer.Write(key);
             WriteValue(ref writer, value);
+        }
+
+        if (message.TraceContext is { } trace)
+        {
+            // After the message's own entries, like __asgi_channel__: a reader of the wire sees the content first.
+            writer.Write(LayerMessage.TraceContextKey);
+            writer.WriteMapHeader(trace.TraceState is null ? 1 : 2);
+            writer.Write(LayerTraceContext.TraceParentKey);
+            writer.Write(trace.TraceParent);
+            if (trace.TraceState is not null)
+            {
+                writer.Write(LayerTraceContext.TraceStateKey);
+                writer.Write(trace.TraceState);
+            }
         }
     }
 
@@ -204,7 +238,7 @@ internal sealed class RedisMessageCodec
         }
     }
 
-    private static DecodedMessage Decode(ReadOnlyMemory<byte> body)
+    private DecodedMessage Decode(ReadOnlyMemory<byte> body)
     {
         var reader = new MessagePackReader(body);
         if (reader.NextMessagePackType != MessagePackType.Map)
@@ -216,12 +250,19 @@ internal sealed class RedisMessageCodec
         var values = new Dictionary<string, object?>(count, StringComparer.Ordinal);
         string? channel = null;
         string[]? channels = null;
+        LayerTraceContext? trace = null;
         for (var i = 0; i < count; i++)
         {
             var key = ReadKey(ref reader, "$");
             if (key == ChannelKey)
             {
                 (channel, channels) = ReadTargets(ref reader);
+                continue;
+            }
+
+            if (key == LayerMessage.TraceContextKey)
+            {
+                trace = ReadTraceContext(ref reader);
                 continue;
             }
 
@@ -233,7 +274,43 @@ internal sealed class RedisMessageCodec
             throw new InvalidDataException($"A stored message has {body.Length - reader.Consumed} extra bytes after its msgpack map.");
         }
 
-        return new DecodedMessage(LayerMessage.FromDictionary(values, requireType: false), channel, channels);
+        var message = LayerMessage.FromDictionary(values, requireType: false);
+        if (_readTraceContext)
+        {
+            message.TraceContext = trace;
+        }
+
+        return new DecodedMessage(message, channel, channels);
+    }
+
+    /// <summary>Reads the reserved trace map; anything malformed is skipped, not fatal: the message still counts, only
+    /// its trace does not continue.</summary>
+    private static LayerTraceContext? ReadTraceContext(ref MessagePackReader reader)
+    {
+        if (reader.NextMessagePackType != MessagePackType.Map)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        string? traceParent = null;
+        string? traceState = null;
+        var count = reader.ReadMapHeader();
+        for (var i = 0; i < count; i++)
+        {
+            var key = ReadTraceString(ref reader);
+            var value = ReadTraceString(ref reader);
+            if (key == LayerTraceContext.TraceParentKey)
+            {
+                traceParent = value;
+            }
+            else if (key == LayerTraceContext.TraceStateKey)
+            {
+                traceState = value;
+            }
+        }
+
+        return traceParent is null ? null : new LayerTraceContext(traceParent, string.IsNullOrEmpty(traceState) ? null : traceState);
     }
 
     private static (string? Channel, string[]? Channels) ReadTargets(ref MessagePackReader reader)
@@ -255,6 +332,17 @@ internal sealed class RedisMessageCodec
             default:
                 throw new InvalidDataException($"'{ChannelKey}' is a {reader.NextMessagePackType}; it must be a channel name or a list of them.");
         }
+    }
+
+    private static string? ReadTraceString(ref MessagePackReader reader)
+    {
+        if (reader.NextMessagePackType == MessagePackType.String)
+        {
+            return reader.ReadString();
+        }
+
+        reader.Skip();
+        return null;
     }
 
     private static string ReadKey(ref MessagePackReader reader, string path) => reader.NextMessagePackType switch

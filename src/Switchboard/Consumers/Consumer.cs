@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -333,6 +334,7 @@ public abstract partial class Consumer
     private async ValueTask DispatchInOrderAsync(ApplicationEvent message)
     {
         await _gate.EnterAsync().ConfigureAwait(false);
+        Activity? activity = null;
         var started = 0L;
         try
         {
@@ -342,8 +344,9 @@ public abstract partial class Consumer
                 return;
             }
 
+            // Started under the gate: the span measures this handler, not the wait for the one before it.
+            activity = SwitchboardActivities.StartHandle(message, Scope, GetType(), _channelName ?? Scope.Channel);
             started = _metrics?.Start() ?? 0;
-
             if (ScopePerEvent)
             {
                 await InEventScopeAsync(() => DispatchAsync(message, Scope.ConnectionClosed)).ConfigureAwait(false);
@@ -361,6 +364,7 @@ public abstract partial class Consumer
         }
         catch (Exception ex)
         {
+            SwitchboardActivities.SetError(activity, ex);
             Log.HandlerFailed(FrameworkLogger, GetType().Name, message.Type, Scope, ex);
             HandlerFailures.Report(Scope, ex);
             try
@@ -380,6 +384,7 @@ public abstract partial class Consumer
         {
             _metrics?.Handled(started, message.Type);
             await EndExchangeIfStoppedAsync().ConfigureAwait(false);
+            activity?.Dispose();
             _gate.Exit();
         }
     }
@@ -425,27 +430,65 @@ public abstract partial class Consumer
     {
         // Let RunAsync go on to its first receive before this loop takes a thread.
         await Task.Yield();
-        while (!_stopped)
-        {
-            LayerMessage message;
-            try
-            {
-                message = await layer.ReceiveAsync(channel, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // The layer failed (a network layer lost its server): the consumer can no longer get its messages.
-                Log.LayerReceiveFailed(FrameworkLogger, GetType().Name, channel, ex);
-                await FailFromLayerAsync(ex).ConfigureAwait(false);
-                return;
-            }
 
-            await DispatchInOrderAsync(message).ConfigureAwait(false);
+        // A backlog (a burst of group sends) is handed to the server as one batch of sends, ended before every wait.
+        var batching = Scope.SendBatching;
+        var batched = false;
+        try
+        {
+            while (!_stopped)
+            {
+                LayerMessage message;
+                try
+                {
+                    var next = layer.ReceiveAsync(channel, cancellationToken);
+                    if (batched && !next.IsCompleted)
+                    {
+                        batched = EndBatch(batching!);
+                    }
+
+                    message = await next.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    // The layer failed (a network layer lost its server): the consumer can no longer get its messages.
+                    Log.LayerReceiveFailed(FrameworkLogger, GetType().Name, channel, ex);
+                    await FailFromLayerAsync(ex).ConfigureAwait(false);
+                    return;
+                }
+
+                if (batching is not null && !batched)
+                {
+                    batching.BeginBatch();
+                    batched = true;
+                }
+
+                var dispatch = DispatchInOrderAsync(message);
+                if (batched && !dispatch.IsCompleted)
+                {
+                    batched = EndBatch(batching!);
+                }
+
+                await dispatch.ConfigureAwait(false);
+            }
         }
+        finally
+        {
+            if (batched)
+            {
+                EndBatch(batching!);
+            }
+        }
+    }
+
+    private static bool EndBatch(ISendBatching batching)
+    {
+        batching.EndBatch();
+        return false;
     }
 
     private async ValueTask FailFromLayerAsync(Exception exception)
@@ -503,7 +546,8 @@ public abstract partial class Consumer
             _gate.Exit();
         }
 
-        // 3. Leave every group joined, declared or not.
+        // 3. Leave every group joined, declared or not (one span for steps 3 and 4, when something listens).
+        using var activity = SwitchboardActivities.StartEnd(Scope, GetType());
         await LeaveGroupsAsync().ConfigureAwait(false);
 
         // 4. The disconnect hook, with the layer still usable (and, like every handler, its own scope if asked for).
@@ -521,6 +565,7 @@ public abstract partial class Consumer
         }
         catch (Exception ex)
         {
+            SwitchboardActivities.SetError(activity, ex);
             Log.StopHandlerFailed(FrameworkLogger, GetType().Name, ex);
         }
         finally

@@ -1,10 +1,11 @@
 namespace Switchboard;
 
 /// <summary>
-/// The names under which Switchboard publishes its diagnostics, to subscribe to them or filter them: the meter (for
-/// example <c>AddMeter(SwitchboardDiagnostics.MeterName)</c> with OpenTelemetry), the activity source, and one log
-/// category per area (for example <c>"Logging:LogLevel:Switchboard.Server": "Debug"</c>). docs/diagnostics.md lists every
-/// event, instrument and activity published under them; a test keeps that page and the code in step.
+/// The names under which Switchboard publishes its diagnostics, to subscribe to them or filter them: the meter and the
+/// activity source (with OpenTelemetry, <c>AddMeter(SwitchboardDiagnostics.MeterName)</c> and
+/// <c>AddSource(SwitchboardDiagnostics.ActivitySourceName)</c>), and one log category per area (for example
+/// <c>"Logging:LogLevel:Switchboard.Server": "Debug"</c>). docs/diagnostics.md lists every event, instrument and
+/// activity published under them; a test keeps that page and the code in step.
 /// </summary>
 public static class SwitchboardDiagnostics
 {
@@ -12,7 +13,9 @@ public static class SwitchboardDiagnostics
     /// every channel layer's.</summary>
     public const string MeterName = "Switchboard";
 
-    /// <summary>The activity source Switchboard's spans are published on.</summary>
+    /// <summary>The activity source every Switchboard span is started on: the interface server's handshakes, the
+    /// consumers' handled events and every channel layer's calls. Nothing is started, and nothing is written into
+    /// layer messages, while no listener subscribes to it.</summary>
     public const string ActivitySourceName = "Switchboard";
 
     /// <summary>The log category of the interface server (the ASP.NET Core adapter): handshakes, frames, HTTP

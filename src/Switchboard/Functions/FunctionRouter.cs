@@ -197,12 +197,14 @@ public sealed partial class FunctionRouter : IApplication
         while (true)
         {
             var message = await receive(CancellationToken.None).ConfigureAwait(false);
+            using var activity = SwitchboardActivities.StartHandle(message, scope, typeof(FunctionRouter), scope.Channel);
             try
             {
                 await match.Handler(new FunctionMessage(message, match.Values, scope, connection: null, layer), scope.ConnectionClosed).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !scope.ConnectionClosed.IsCancellationRequested)
             {
+                SwitchboardActivities.SetError(activity, ex);
                 Log.WorkerHandlerFailed(logger, scope.Channel!, message.Type, ex);
                 HandlerFailures.Report(scope, ex);
             }

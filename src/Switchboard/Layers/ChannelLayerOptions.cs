@@ -49,6 +49,14 @@ public abstract class ChannelLayerOptions
     /// 4 MiB; must be positive.</summary>
     public long SpecificChannelMaxBytes { get; set; } = DefaultSpecificChannelMaxBytes;
 
+    /// <summary>Gets or sets whether sent messages carry the W3C trace context of the span that sends them, so that the
+    /// consumer that handles a message, in this process or another, continues the sender's trace. Written only while a
+    /// listener subscribes to <see cref="SwitchboardDiagnostics.ActivitySourceName"/> and samples the sending span; a
+    /// network layer stores it under the reserved key <see cref="LayerMessage.TraceContextKey"/>. Turn it off in mixed
+    /// deployments where Django consumers read the same channels and would see that key among a message's keys; then
+    /// every handled message starts a trace of its own. Default <see langword="true"/>.</summary>
+    public bool PropagateTraceContext { get; set; } = true;
+
     /// <summary>Gets the per-channel capacities (Channels' <c>channel_capacity</c>), tried in order; the first rule that
     /// matches a channel name sets its capacity, and <see cref="Capacity"/> applies to named channels when none does.</summary>
     public IList<ChannelCapacityRule> ChannelCapacities { get; } = new List<ChannelCapacityRule>();
@@ -105,6 +113,7 @@ public abstract class ChannelLayerOptions
         target.GroupExpiry = GroupExpiry;
         target.Capacity = Capacity;
         target.SpecificChannelMaxBytes = SpecificChannelMaxBytes;
+        target.PropagateTraceContext = PropagateTraceContext;
         target.ChannelCapacities.Clear();
         foreach (var rule in ChannelCapacities)
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
@@ -37,6 +38,9 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
     public const int MaxPrefixLength = ChannelNames.MaxLength - 1 - (2 * RandomPartLength) - 2;
 
     private const int RandomPartLength = 12;
+
+    // The value of the switchboard.layer tag on this layer's spans.
+    private const string LayerName = "in_memory";
     private const string Letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
     private static readonly TimeSpan s_maxSweepInterval = TimeSpan.FromHours(1);
@@ -146,6 +150,9 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
             return ValueTask.FromCanceled(cancellationToken);
         }
 
+        using var activity = SwitchboardActivities.StartLayerCall(
+            SwitchboardActivities.LayerSend, ActivityKind.Producer, "send", LayerName, channel, message);
+        message = SwitchboardActivities.WithTraceContext(message, _options.PropagateTraceContext);
         message.MakeReadOnly();
         var started = _metrics.StartOperation();
         var now = _timeProvider.GetTimestamp();
@@ -153,9 +160,11 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
         {
             _metrics.Refused();
             _metrics.EndOperation(started, ChannelLayerMetrics.SendOperation);
-            return ValueTask.FromException(queue.MaxBytes is { } maxBytes
+            Exception full = queue.MaxBytes is { } maxBytes
                 ? ChannelFullException.ForSpecificChannel(channel, queue.Capacity, maxBytes)
-                : new ChannelFullException(channel, queue.Capacity));
+                : new ChannelFullException(channel, queue.Capacity);
+            SwitchboardActivities.SetError(activity, full);
+            return ValueTask.FromException(full);
         }
 
         _metrics.Sent(1);
@@ -250,6 +259,8 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
             return ValueTask.FromCanceled(cancellationToken);
         }
 
+        using var activity = SwitchboardActivities.StartLayerCall(
+            SwitchboardActivities.LayerGroupAdd, ActivityKind.Client, "group_add", LayerName, group, message: null);
         var started = _metrics.StartOperation();
         var now = _timeProvider.GetTimestamp();
 
@@ -273,6 +284,8 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
             return ValueTask.FromCanceled(cancellationToken);
         }
 
+        using var activity = SwitchboardActivities.StartLayerCall(
+            SwitchboardActivities.LayerGroupDiscard, ActivityKind.Client, "group_discard", LayerName, group, message: null);
         var started = _metrics.StartOperation();
         if (_groups.TryGetValue(group, out var existing))
         {
@@ -300,10 +313,16 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
             return ValueTask.FromCanceled(cancellationToken);
         }
 
+        using var activity = SwitchboardActivities.StartLayerCall(
+            SwitchboardActivities.LayerGroupSend, ActivityKind.Producer, "group_send", LayerName, group, message);
+
+        // One context for the whole group: every member's handle span continues this span.
+        message = SwitchboardActivities.WithTraceContext(message, _options.PropagateTraceContext);
         message.MakeReadOnly();
         var started = _metrics.StartOperation();
         if (!_groups.TryGetValue(group, out var target))
         {
+            activity?.SetTag(SwitchboardActivityTags.GroupMembersTag, 0);
             _metrics.GroupSent(0);
             _metrics.EndOperation(started, ChannelLayerMetrics.GroupSendOperation);
             return default;
@@ -354,6 +373,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
 
         _metrics.Sent(sent);
         _metrics.GroupSent(sent + full + overBudget);
+        activity?.SetTag(SwitchboardActivityTags.GroupMembersTag, sent);
         if (firstDropped is not null)
         {
             OnGroupSendDropped(group, message, full, overBudget, sent + full + overBudget, firstDropped);
@@ -373,6 +393,8 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
             return ValueTask.FromCanceled(cancellationToken);
         }
 
+        using var activity = SwitchboardActivities.StartLayerCall(
+            SwitchboardActivities.LayerFlush, ActivityKind.Client, "flush", LayerName, destination: null, message: null);
         foreach (var pair in _channels)
         {
             pair.Value.Clear();

@@ -25,15 +25,25 @@ public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string,
     /// <summary>The key that holds the message type.</summary>
     public const string TypeKey = "type";
 
+    /// <summary>The reserved key under which a network layer (Redis) stores the W3C trace context of the span that sent
+    /// the message, as a map <c>{"traceparent": "00-…-…-01", "tracestate": "…"}</c> (docs/channel-layers.md, "Trace
+    /// context"). Layers write it only while a listener samples the sending span and
+    /// <see cref="ChannelLayerOptions.PropagateTraceContext"/> is on, and take it out when they decode a message: a
+    /// handler never sees it among the message's keys.</summary>
+    public const string TraceContextKey = "__switchboard_trace__";
+
+    // A read-only message's state: Editable until it is sent, then ReadOnlyUnsized, then its size estimate (> 0) once
+    // computed. One field for both, so that the trace context's reference costs no extra bytes per message: every
+    // message (traced or not) keeps the size of one with a bool and a long.
+    private const long Editable = 0;
+    private const long ReadOnlyUnsized = -1;
+
     private readonly Dictionary<string, object?> _values;
     private string _type;
-    private volatile bool _isReadOnly;
+    private long _state;
 
     // One derived value (for example the frame every group member sends), computed once per read-only message.
     private Derived? _derived;
-
-    // The size estimate of a read-only message, computed once (0: not yet).
-    private long _sizeEstimate;
 
     /// <summary>Creates a message of the given type; add values with the indexer: <c>new LayerMessage("chat.message") { ["message"] = text }</c>.</summary>
     /// <param name="type">The message type, for example <c>chat.message</c>.</param>
@@ -50,11 +60,16 @@ public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string,
         _type = values.TryGetValue(TypeKey, out var type) && type is string s ? s : string.Empty;
     }
 
+    /// <summary>Gets or sets the trace context of the span that sent this message, which the consumer that handles it
+    /// continues; <see langword="null"/> when the sender was not traced. Not one of the message's keys: layers set it
+    /// when they store or decode the message (see <see cref="TraceContextKey"/>), and <see cref="Clone"/> leaves it out.</summary>
+    internal LayerTraceContext? TraceContext { get; set; }
+
     /// <summary>Gets the message type, or an empty string for a message that arrived without one.</summary>
     public override string Type => _type;
 
     /// <summary>Gets a value indicating whether the message can no longer change (it has been sent).</summary>
-    public bool IsReadOnly => _isReadOnly;
+    public bool IsReadOnly => Volatile.Read(ref _state) != Editable;
 
     /// <inheritdoc />
     public int Count => _values.Count;
@@ -76,7 +91,7 @@ public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string,
         set
         {
             ArgumentNullException.ThrowIfNull(key);
-            if (_isReadOnly)
+            if (IsReadOnly)
             {
                 throw new InvalidOperationException(
                     $"This '{_type}' message has been sent and can no longer change. Call Clone() for an editable copy.");
@@ -139,7 +154,15 @@ public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string,
     public LayerMessage Clone() => new(new Dictionary<string, object?>(_values, StringComparer.Ordinal));
 
     /// <summary>Makes the message read-only. Layers call this when a message is sent.</summary>
-    public void MakeReadOnly() => _isReadOnly = true;
+    public void MakeReadOnly()
+    {
+        // No interlocked operation on the per-send path: a race with another MakeReadOnly can at worst drop a size
+        // estimate cached meanwhile, which is then computed again; the message stays read-only either way.
+        if (Volatile.Read(ref _state) == Editable)
+        {
+            Volatile.Write(ref _state, ReadOnlyUnsized);
+        }
+    }
 
     /// <summary>
     /// Returns a value computed from this message once and shared by every receiver of this instance. A layer hands the
@@ -156,7 +179,7 @@ public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string,
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(factory);
-        if (!_isReadOnly)
+        if (!IsReadOnly)
         {
             throw new InvalidOperationException("Only a sent (read-only) message caches derived values; an editable one could still change.");
         }
@@ -181,16 +204,17 @@ public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string,
     {
         get
         {
-            if (!_isReadOnly)
+            var state = Volatile.Read(ref _state);
+            if (state > 0)
             {
-                return LayerValue.EstimateSize(_values);
+                return state;
             }
 
-            var size = Volatile.Read(ref _sizeEstimate);
-            if (size == 0)
+            var size = LayerValue.EstimateSize(_values);
+            if (state == ReadOnlyUnsized)
             {
-                size = LayerValue.EstimateSize(_values);
-                Volatile.Write(ref _sizeEstimate, size);
+                // At least 1, so that a cached estimate is never mistaken for a state.
+                Interlocked.CompareExchange(ref _state, Math.Max(size, 1), ReadOnlyUnsized);
             }
 
             return size;

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Switchboard.FunctionalTests.Diagnostics;
 
-/// <summary>The tables of docs/diagnostics.md, parsed: log events by category, instruments, activities.</summary>
+/// <summary>The tables of docs/diagnostics.md, parsed: log events by category, and instruments.</summary>
 internal sealed partial class DiagnosticsPage
 {
     private DiagnosticsPage(string text) => Text = text;
@@ -56,10 +56,6 @@ internal sealed partial class DiagnosticsPage
         [.. Rows(Section("## Instruments"))
             .Where(cells => cells.Length >= 3 && cells[0].StartsWith('`'))
             .Select(cells => (Unquote(cells[0]), cells[1], Unquote(cells[2])))];
-
-    /// <summary>The activity names (first column of the Activities table).</summary>
-    public IReadOnlyList<string> Activities() =>
-        [.. Rows(Section("## Activities")).Where(cells => cells.Length >= 1 && cells[0].StartsWith('`')).Select(cells => Unquote(cells[0]))];
 
     private string Section(string heading)
     {

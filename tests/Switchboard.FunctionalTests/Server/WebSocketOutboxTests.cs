@@ -242,6 +242,76 @@ public class WebSocketOutboxTests
         Assert.Equal(["m0", "close 1008 "], Frames());
     }
 
+    [Fact]
+    public async Task SendAsync_DuringABatch_IsHeldThenWrittenInOneCoalescedWriteAtTheEnd()
+    {
+        var outbox = CreateOutbox(WebSocketOverflowPolicy.CloseConnection);
+
+        outbox.BeginBatch();
+        await SendAllAsync(outbox, [.. Enumerable.Range(0, 50).Select(i => $"m{i}")]);
+        Assert.Empty(Frames());
+
+        outbox.EndBatch();
+        await outbox.WhenIdleAsync().DefaultTimeout();
+
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"m{i}"), Frames());
+        Assert.Equal(1, _stream.Writes);
+    }
+
+    [Fact]
+    public async Task SendAsync_BatchReachesTheCoalescedWriteSize_WritesWithoutWaitingForTheEnd()
+    {
+        var outbox = CreateOutbox(WebSocketOverflowPolicy.CloseConnection);
+        var payload = new string('x', 16 * 1024);
+
+        outbox.BeginBatch();
+        await SendAllAsync(outbox, payload, payload, payload, payload, payload);
+        await WaitForAsync(() => ParseFrames(_stream.Written()).Count >= 3);
+
+        outbox.EndBatch();
+        await outbox.WhenIdleAsync().DefaultTimeout();
+        Assert.Equal(5, ParseFrames(_stream.Written()).Count);
+    }
+
+    [Fact]
+    public async Task Close_AfterMessagesABatchHeld_SendsThemFirst()
+    {
+        var outbox = CreateOutbox(WebSocketOverflowPolicy.CloseConnection);
+
+        outbox.BeginBatch();
+        await SendAllAsync(outbox, "m0", "m1");
+        outbox.Close(1000, "bye", discardQueued: false);
+        await outbox.WhenIdleAsync().DefaultTimeout();
+
+        Assert.Equal(["m0", "m1", "close 1000 bye"], Frames());
+    }
+
+    [Fact]
+    public async Task SendAsync_LargeMessageAfterHeldOnesWithWaitPolicy_FollowsThemInsteadOfWaiting()
+    {
+        // The budget is smaller than the held messages plus the new one: an idle outbox must not make it wait for room
+        // that only its own (not started) write would free.
+        var outbox = CreateOutbox(WebSocketOverflowPolicy.Wait, maxBytes: 4096);
+
+        outbox.BeginBatch();
+        await SendAllAsync(outbox, "m0", "m1", new string('y', 4000));
+        outbox.EndBatch();
+        await outbox.WhenIdleAsync().DefaultTimeout();
+
+        Assert.Equal(["m0", "m1", new string('y', 4000)], ParseFrames(_stream.Written()).Select(frame => Encoding.UTF8.GetString(frame.Payload)));
+        Assert.Equal(0, _overflows);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.True(condition());
+    }
+
     private static async Task SendAllAsync(WebSocketOutbox outbox, params string[] messages)
     {
         foreach (var message in messages)

@@ -34,9 +34,22 @@ public class ConsumerServiceScopeTests
         var first = await client.ReceiveTextAsync();
         var second = await client.ReceiveTextAsync();
 
+        // Each scope is disposed when its handler returns, which can be just after the handler's frame reached the
+        // client: wait for it, bounded.
         Assert.NotEqual(first, second);
-        Assert.True(UnitOfWork.IsDisposed(first));
-        Assert.True(UnitOfWork.IsDisposed(second));
+        Assert.True(await DisposedWithinAsync(first, TimeSpan.FromSeconds(10)));
+        Assert.True(await DisposedWithinAsync(second, TimeSpan.FromSeconds(10)));
+    }
+
+    private static async Task<bool> DisposedWithinAsync(string id, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!UnitOfWork.IsDisposed(id) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        return UnitOfWork.IsDisposed(id);
     }
 
     public sealed class UnitOfWork : IDisposable
