@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using Chat.Consumers;
+using OpenTelemetry.Metrics;
 using Switchboard;
 using Switchboard.CommandLine;
 using Switchboard.Routing;
@@ -91,6 +92,14 @@ public static class ChatServer
             return;
         }
 
+        // GET /healthz: the layer reachable and receiving, the workers running and not stuck (200, or 503 naming the check).
+        switchboard.AddHealthChecks();
+
+        // GET /metrics: every Switchboard instrument, in Prometheus' text format, through the OpenTelemetry SDK.
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddSwitchboardInstrumentation()
+            .AddPrometheusExporter());
+
         // The 1.x chat's worker runs in every server, as 1.x's runserver ran its workers: each message is taken by one of them.
         switchboard.AddWorker(Chat1x.MessagesChannel);
         if (context.IsInMemoryLayer)
@@ -110,6 +119,8 @@ public static class ChatServer
         app.MapGet("/chat/{room}/", (string room) => Page("room.html"));
         app.MapPost("/notify", NotifyAsync);
         app.MapPost("/thumbnail", ThumbnailAsync);
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapSwitchboardHealthChecks("/healthz");
         app.MapSwitchboard();
     }
 

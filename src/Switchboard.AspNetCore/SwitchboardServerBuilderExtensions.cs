@@ -1,14 +1,18 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Switchboard;
 using Switchboard.AspNetCore;
+using Switchboard.AspNetCore.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Configures Switchboard's interface server (<see cref="SwitchboardServerOptions"/>) from <c>AddSwitchboard(...)</c>.</summary>
 /// <remarks>
 /// The server needs no registration of its own: <c>app.MapSwitchboard()</c> works with the defaults. These methods are
-/// shorthands for <c>services.Configure&lt;SwitchboardServerOptions&gt;(...)</c>; the options are validated when
-/// <c>MapSwitchboard()</c> runs.
+/// shorthands for <c>services.Configure&lt;SwitchboardServerOptions&gt;(...)</c> that also register the options'
+/// validator with <c>ValidateOnStart</c>, so a bad value fails the host's start; options configured otherwise are
+/// validated by the same validator when <c>MapSwitchboard()</c> runs.
 /// </remarks>
 public static class SwitchboardServerBuilderExtensions
 {
@@ -21,6 +25,7 @@ public static class SwitchboardServerBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.Configure(configure);
+        AddValidation(builder.Services);
         return builder;
     }
 
@@ -33,6 +38,13 @@ public static class SwitchboardServerBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         builder.Services.Configure<SwitchboardServerOptions>(configuration);
+        AddValidation(builder.Services);
         return builder;
+    }
+
+    private static void AddValidation(IServiceCollection services)
+    {
+        services.AddOptions<SwitchboardServerOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SwitchboardServerOptions>>(SwitchboardServerOptionsValidator.Instance));
     }
 }

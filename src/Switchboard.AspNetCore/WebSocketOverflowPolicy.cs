@@ -4,7 +4,7 @@ namespace Switchboard.AspNetCore;
 /// What the interface server does when a WebSocket's outbound queue is full, that is when the client reads more slowly
 /// than the application sends and its backlog is over <see cref="SwitchboardServerOptions.OutboundQueueMaxBytes"/> (or
 /// <see cref="SwitchboardServerOptions.OutboundQueueCapacity"/>, when set). Every message dropped this way is counted on
-/// <c>switchboard.websocket.messages_dropped</c> with <c>reason=outbound_overflow</c> and logged.
+/// <c>switchboard.websocket.dropped.messages</c> with <c>reason=outbound_overflow</c> and logged.
 /// </summary>
 public enum WebSocketOverflowPolicy
 {

@@ -40,8 +40,9 @@ public sealed partial class RedisChannelLayer
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        return SwitchboardActivities.RunLayerCall(
-            activity, ActivityKind.Client, operation, LayerName, group, message: null, (Layer: this, Group: group, Channel: channel, Token: cancellationToken), call);
+        var started = _metrics.StartOperation();
+        return _metrics.EndOperationAsync(started, operation, SwitchboardActivities.RunLayerCall(
+            activity, ActivityKind.Client, operation, LayerName, group, message: null, (Layer: this, Group: group, Channel: channel, Token: cancellationToken), call));
     }
 
     private ValueTask GroupDiscardCoreAsync(string group, string channel, CancellationToken cancellationToken) =>
@@ -57,7 +58,7 @@ public sealed partial class RedisChannelLayer
     /// first); members are bucketed by their Redis key, so each receiving process gets one copy listing its local
     /// channels in <c>__asgi_channel__</c>, serialized once per process; then one script per host writes every copy for
     /// that host (a round trip per host, whatever the number of members). A key at its capacity misses the message,
-    /// counted in <c>switchboard.layer.messages.dropped</c> (reason <c>capacity</c>) and logged (Warning at most once per expiry interval).</para>
+    /// counted in <c>switchboard.layer.dropped.messages</c> (reason <c>capacity</c>) and logged (Warning at most once per expiry interval).</para>
     /// <para>A key that held expired messages has a reader that is gone: its channels leave the group (the rule of
     /// Channels' spec that channels_redis lacks), so group sends stop filling it.</para>
     /// </remarks>
@@ -72,10 +73,11 @@ public sealed partial class RedisChannelLayer
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        return SwitchboardActivities.RunLayerCall(
+        var started = _metrics.StartOperation();
+        return _metrics.EndOperationAsync(started, ChannelLayerMetrics.GroupSendOperation, SwitchboardActivities.RunLayerCall(
             SwitchboardActivities.LayerGroupSend, ActivityKind.Producer, "group_send", LayerName, group, message,
             (Layer: this, Group: group, Message: message, Token: cancellationToken),
-            static s => s.Layer.GroupSendCoreAsync(s.Group, s.Message, s.Token));
+            static s => s.Layer.GroupSendCoreAsync(s.Group, s.Message, s.Token)));
     }
 
     private async ValueTask GroupAddCoreAsync(string group, string channel, CancellationToken cancellationToken)
@@ -106,6 +108,7 @@ public sealed partial class RedisChannelLayer
             (Key: groupKey, Cutoff: now - _groupExpirySeconds),
             static (database, s) => database.ScriptEvaluateAsync(RedisScripts.GroupMembers, [s.Key], [s.Cutoff]),
             cancellationToken).ConfigureAwait(false))!;
+        _metrics.GroupSent(members.Length);
         if (members.Length == 0)
         {
             SwitchboardActivities.SetGroupMembers(0);
@@ -179,7 +182,7 @@ public sealed partial class RedisChannelLayer
             }
         }
 
-        _metrics.MessagesSent.Add(sent);
+        _metrics.Sent(sent);
         SwitchboardActivities.SetGroupMembers(sent);
         if (dropped > 0)
         {
@@ -210,7 +213,8 @@ public sealed partial class RedisChannelLayer
             cancellationToken).ConfigureAwait(false))!;
         var sent = (int)result[0];
         var dropped = (int)result[1];
-        _metrics.MessagesSent.Add(sent);
+        _metrics.Sent(sent);
+        _metrics.GroupSent(sent + dropped);
         SwitchboardActivities.SetGroupMembers(sent);
         if (dropped > 0)
         {

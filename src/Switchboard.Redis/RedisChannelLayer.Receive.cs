@@ -142,7 +142,7 @@ public sealed partial class RedisChannelLayer
     {
         if (_local.Deliver(channel, message, expiresAt))
         {
-            _metrics.MessagesReceived.Add(1);
+            _metrics.Received();
             return;
         }
 
@@ -237,7 +237,7 @@ public sealed partial class RedisChannelLayer
             {
                 var message = _codec.Deserialize(hit.Member).Message;
                 message.MakeReadOnly();
-                _metrics.MessagesReceived.Add(1);
+                _metrics.Received();
                 return message;
             }
             catch (InvalidDataException ex)

@@ -40,12 +40,13 @@ public sealed partial class RedisChannelLayer
     {
         message = SwitchboardActivities.WithTraceContext(message, _options.PropagateTraceContext);
         message.MakeReadOnly();
+        var started = _metrics.StartOperation();
         var specific = ChannelNames.IsProcessSpecific(channel);
         var member = _codec.Serialize(message, specific ? channel : null);
         var shard = specific
             ? ShardFor(ChannelNames.GetProcessPart(channel))
             : _shards[(int)((uint)Interlocked.Increment(ref _sendIndex) % (uint)_shards.Length)];
-        return SendCoreAsync(shard, channel, member, cancellationToken);
+        return _metrics.EndOperationAsync(started, ChannelLayerMetrics.SendOperation, SendCoreAsync(shard, channel, member, cancellationToken));
     }
 
     private async ValueTask SendCoreAsync(RedisShard shard, string channel, byte[] member, CancellationToken cancellationToken)
@@ -62,6 +63,7 @@ public sealed partial class RedisChannelLayer
                 cancellationToken).ConfigureAwait(false);
             if ((long)stored != 1)
             {
+                _metrics.Refused();
                 throw ChannelFullException.ForSpecificChannel(channel, capacity, _options.SpecificChannelMaxBytes);
             }
         }
@@ -76,11 +78,12 @@ public sealed partial class RedisChannelLayer
             OnRedisExpired(channel, (long)parts[1]);
             if ((long)parts[0] != 1)
             {
+                _metrics.Refused();
                 throw new ChannelFullException(channel, capacity);
             }
         }
 
-        _metrics.MessagesSent.Add(1);
+        _metrics.Sent(1);
     }
 
     /// <summary>Counts messages a named channel's key lost to expiry (trimmed by a send, or popped too late).</summary>

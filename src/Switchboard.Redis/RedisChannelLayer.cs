@@ -115,7 +115,7 @@ public sealed partial class RedisChannelLayer : IChannelLayer, IAsyncDisposable,
 
         // Capacity rules (globs, regexes) and Fernet cannot run inside Redis; several hosts need several scripts.
         _groupSendInOneScript = _shards.Length == 1 && options.ChannelCapacities.Count == 0 && crypter is null;
-        _metrics = new ChannelLayerMetrics(meterFactory);
+        _metrics = new ChannelLayerMetrics(meterFactory, "redis");
         _dropWarnings = new LogThrottle(timeProvider, options.Expiry);
         _budgetWarnings = new LogThrottle(timeProvider, options.Expiry);
         _loopWarnings = new LogThrottle(timeProvider, s_loopWarningInterval);

@@ -58,7 +58,7 @@ public static class RedisChannelLayerSwitchboardBuilderExtensions
             static (services, options) => new RedisChannelLayer(
                 options,
                 services.GetService<TimeProvider>() ?? TimeProvider.System,
-                services.GetService<ILogger<RedisChannelLayer>>() ?? NullLogger<RedisChannelLayer>.Instance,
+                services.GetService<ILoggerFactory>()?.CreateLogger(SwitchboardDiagnostics.RedisLayerLogCategory) ?? NullLogger.Instance,
                 services.GetService<IMeterFactory>()),
             configure,
             alias);

@@ -52,7 +52,7 @@ public sealed partial class AuthMiddleware(IApplication inner) : ApplicationMidd
             return;
         }
 
-        var logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger<AuthMiddleware>() ?? NullLogger<AuthMiddleware>.Instance;
+        var logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger(SwitchboardDiagnostics.SecurityLogCategory) ?? NullLogger.Instance;
         if (logger.IsEnabled(LogLevel.Debug))
         {
             Log.Watching(logger, user.Identity?.Name ?? "(unnamed user)", scope.Path, DescribeWatch(options, expires));
@@ -65,16 +65,10 @@ public sealed partial class AuthMiddleware(IApplication inner) : ApplicationMidd
 
     private static void Validate(AuthMiddlewareOptions options)
     {
-        if (options.RevalidationInterval < TimeSpan.Zero)
+        var result = AuthMiddlewareOptionsValidator.Instance.Validate(Options.DefaultName, options);
+        if (result.Failed)
         {
-            throw new OptionsValidationException(Options.DefaultName, typeof(AuthMiddlewareOptions),
-                [$"AuthMiddlewareOptions.RevalidationInterval must be zero (off) or positive; it is {options.RevalidationInterval}."]);
-        }
-
-        if (options.RevalidationInterval > TimeSpan.Zero && options.RevalidateUser is null)
-        {
-            throw new OptionsValidationException(Options.DefaultName, typeof(AuthMiddlewareOptions),
-                ["AuthMiddlewareOptions.RevalidationInterval is set but RevalidateUser is not: give the re-check to run, or set the interval to zero."]);
+            throw new OptionsValidationException(Options.DefaultName, typeof(AuthMiddlewareOptions), result.Failures);
         }
     }
 

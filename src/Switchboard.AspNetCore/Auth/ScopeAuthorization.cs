@@ -34,7 +34,7 @@ internal static partial class ScopeAuthorization
         }
 
         var authenticated = user.Identity?.IsAuthenticated == true;
-        var logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger("Switchboard.Auth.Authorization") ?? NullLogger.Instance;
+        var logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger(SwitchboardDiagnostics.SecurityLogCategory) ?? NullLogger.Instance;
         if (authenticated)
         {
             Log.Forbidden(logger, scope.Path, target, user.Identity!.Name ?? "(unnamed user)");
@@ -44,7 +44,7 @@ internal static partial class ScopeAuthorization
             Log.Unauthenticated(logger, scope.Path, target);
         }
 
-        await ConnectionRefusal.RefuseAsync(scope, receive, send, httpStatus: authenticated ? 403 : 401).ConfigureAwait(false);
+        await ConnectionRefusal.RefuseAsync(scope, receive, send, httpStatus: authenticated ? 403 : 401, reason: authenticated ? "forbidden" : "unauthenticated").ConfigureAwait(false);
         return false;
     }
 
@@ -68,11 +68,11 @@ internal static partial class ScopeAuthorization
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 830, Level = LogLevel.Information, EventName = "ConnectionUnauthenticated",
+        [LoggerMessage(EventId = 5030, Level = LogLevel.Information, EventName = "ConnectionUnauthenticated",
             Message = "Refused a connection to {Path} ({Target}): it requires a signed-in user and the connection has none.")]
         public static partial void Unauthenticated(ILogger logger, string path, string target);
 
-        [LoggerMessage(EventId = 831, Level = LogLevel.Information, EventName = "ConnectionForbidden",
+        [LoggerMessage(EventId = 5031, Level = LogLevel.Information, EventName = "ConnectionForbidden",
             Message = "Refused a connection to {Path} ({Target}): user {User} does not meet its authorization policy.")]
         public static partial void Forbidden(ILogger logger, string path, string target, string user);
     }

@@ -53,7 +53,7 @@ internal sealed partial class HttpConnection
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 50, Level = LogLevel.Warning, EventName = "HttpResponseTimedOut",
+        [LoggerMessage(EventId = 1106, Level = LogLevel.Warning, EventName = "HttpResponseTimedOut",
             Message = "HTTP {Method} {Path}: the application did not start its response within {Timeout} (HttpResponseTimeout); answering 503.")]
         public static partial void ResponseTimedOut(ILogger logger, string method, string path, TimeSpan timeout);
     }

@@ -4,19 +4,28 @@ namespace Switchboard.AspNetCore.Internal;
 
 /// <summary>
 /// The interface server's instruments on the <c>Switchboard</c> meter. Instrument names are public contract:
-/// dashboards and alerts refer to them.
+/// dashboards and alerts refer to them, and docs/diagnostics.md lists them (a test keeps the two in step).
 /// </summary>
+/// <remarks>Per-message calls pass tags as single <see cref="KeyValuePair{TKey,TValue}"/> arguments or none, which
+/// allocate nothing; with no listener an <c>Add</c> returns after one field check.</remarks>
 internal sealed class SwitchboardMetrics
 {
     // One meter for the whole of Switchboard: the name is the core's, so the layer and the server can never drift apart.
     public const string MeterName = SwitchboardDiagnostics.MeterName;
 
-    /// <summary>The <c>reason</c> of a message dropped because its socket's outbound queue was over its byte budget.</summary>
+    /// <summary>The reason of a message dropped because its socket's outbound queue was over its byte budget.</summary>
     public const string OutboundOverflowReason = "outbound_overflow";
 
+    private static readonly KeyValuePair<string, object?> s_webSocketScope = new(SwitchboardTags.ScopeType, ScopeTypes.WebSocket);
+    private static readonly KeyValuePair<string, object?> s_httpScope = new(SwitchboardTags.ScopeType, ScopeTypes.Http);
+
     private readonly UpDownCounter<long> _activeConnections;
+    private readonly Counter<long> _openedConnections;
+    private readonly Counter<long> _refusedHandshakes;
     private readonly Counter<long> _messagesReceived;
+    private readonly Counter<long> _bytesReceived;
     private readonly Counter<long> _messagesSent;
+    private readonly Counter<long> _bytesSent;
     private readonly Counter<long> _messagesDropped;
     private readonly Counter<long> _overflowCloses;
 
@@ -27,28 +36,53 @@ internal sealed class SwitchboardMetrics
         var meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _activeConnections = meter.CreateUpDownCounter<long>(
             "switchboard.server.active_connections", "{connection}", "Connections the interface server is serving, by scope type.");
+        _openedConnections = meter.CreateCounter<long>(
+            "switchboard.server.opened.connections", "{connection}", "Connections the interface server has started serving, by scope type.");
+        _refusedHandshakes = meter.CreateCounter<long>(
+            "switchboard.websocket.refused.handshakes", "{handshake}", "WebSocket handshakes answered with an HTTP error instead of 101, by reason.");
         _messagesReceived = meter.CreateCounter<long>(
-            "switchboard.websocket.messages_received", "{message}", "WebSocket messages received from clients.");
+            "switchboard.websocket.received.messages", "{message}", "WebSocket messages received from clients.");
+        _bytesReceived = meter.CreateCounter<long>(
+            "switchboard.websocket.received.bytes", "By", "Payload bytes of the WebSocket messages received from clients.");
         _messagesSent = meter.CreateCounter<long>(
-            "switchboard.websocket.messages_sent", "{message}", "WebSocket messages written to clients.");
+            "switchboard.websocket.sent.messages", "{message}", "WebSocket messages written to clients.");
+        _bytesSent = meter.CreateCounter<long>(
+            "switchboard.websocket.sent.bytes", "By", "Payload bytes of the WebSocket messages written to clients.");
         _messagesDropped = meter.CreateCounter<long>(
-            "switchboard.websocket.messages_dropped", "{message}", "Outgoing WebSocket messages discarded by the interface server, by reason (outbound_overflow: the socket's outbound queue was over its byte budget).");
+            "switchboard.websocket.dropped.messages", "{message}", "Outgoing WebSocket messages discarded by the interface server, by reason (outbound_overflow: the socket's outbound queue was over its byte budget).");
         _overflowCloses = meter.CreateCounter<long>(
-            "switchboard.websocket.overflow_closes", "{connection}", "WebSocket connections closed with 1008 because their outbound queue overflowed.");
+            "switchboard.websocket.overflowed.connections", "{connection}", "WebSocket connections closed with 1008 because their outbound queue overflowed.");
     }
 
-    public void ConnectionStarted(string scopeType) =>
-        _activeConnections.Add(1, new KeyValuePair<string, object?>("switchboard.scope.type", scopeType));
+    public void ConnectionStarted(string scopeType)
+    {
+        var tag = TagOf(scopeType);
+        _activeConnections.Add(1, tag);
+        _openedConnections.Add(1, tag);
+    }
 
-    public void ConnectionEnded(string scopeType) =>
-        _activeConnections.Add(-1, new KeyValuePair<string, object?>("switchboard.scope.type", scopeType));
+    public void ConnectionEnded(string scopeType) => _activeConnections.Add(-1, TagOf(scopeType));
 
-    public void MessageReceived() => _messagesReceived.Add(1);
+    public void HandshakeRefused(string reason) =>
+        _refusedHandshakes.Add(1, new KeyValuePair<string, object?>(SwitchboardTags.Reason, reason));
 
-    public void MessagesSent(int count) => _messagesSent.Add(count);
+    public void MessageReceived(int bytes)
+    {
+        _messagesReceived.Add(1);
+        _bytesReceived.Add(bytes);
+    }
+
+    public void MessagesSent(int count, long bytes)
+    {
+        _messagesSent.Add(count);
+        _bytesSent.Add(bytes);
+    }
 
     public void MessagesDropped(int count, string reason) =>
-        _messagesDropped.Add(count, new KeyValuePair<string, object?>("reason", reason));
+        _messagesDropped.Add(count, new KeyValuePair<string, object?>(SwitchboardTags.Reason, reason));
 
     public void OverflowClose() => _overflowCloses.Add(1);
+
+    private static KeyValuePair<string, object?> TagOf(string scopeType) =>
+        scopeType == ScopeTypes.WebSocket ? s_webSocketScope : scopeType == ScopeTypes.Http ? s_httpScope : new(SwitchboardTags.ScopeType, scopeType);
 }

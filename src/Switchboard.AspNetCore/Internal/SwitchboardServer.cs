@@ -32,9 +32,11 @@ internal sealed partial class SwitchboardServer
         TimeProvider = timeProvider;
         Metrics = metrics;
         OverflowWarnings = new LogThrottle(timeProvider, OverflowWarningInterval);
-        WebSocketLogger = loggerFactory.CreateLogger("Switchboard.AspNetCore.WebSocket");
-        HttpLogger = loggerFactory.CreateLogger("Switchboard.AspNetCore.Http");
-        _routingLogger = loggerFactory.CreateLogger("Switchboard.AspNetCore.Routing");
+        // One category for the whole interface server; the event ids (1000-1999) tell its parts apart.
+        var logger = loggerFactory.CreateLogger(SwitchboardDiagnostics.ServerLogCategory);
+        WebSocketLogger = logger;
+        HttpLogger = logger;
+        _routingLogger = logger;
         lifetime?.ApplicationStopping.UnsafeRegister(static state => ((SwitchboardServer)state!).OnStopping(), this);
     }
 
@@ -85,6 +87,7 @@ internal sealed partial class SwitchboardServer
         {
             // It asked for an upgrade but the handshake headers are incomplete (no key, wrong version...).
             Log.InvalidWebSocketHandshake(_routingLogger, context.Request.Path.Value ?? "/");
+            Metrics.HandshakeRefused("invalid_handshake");
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             return Task.CompletedTask;
         }

@@ -29,7 +29,7 @@ internal sealed partial class WebSocketConnection
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 40, Level = LogLevel.Debug, EventName = "WebSocketLifetimeElapsed",
+        [LoggerMessage(EventId = 1028, Level = LogLevel.Debug, EventName = "WebSocketLifetimeElapsed",
             Message = "WebSocket {Path}: open for {Lifetime} (MaxConnectionLifetime); closing with 1000.")]
         public static partial void LifetimeElapsed(ILogger logger, string path, TimeSpan lifetime);
     }

@@ -28,7 +28,7 @@ internal sealed partial class WebSocketConnection
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 60, Level = LogLevel.Warning, EventName = "MessageRateExceeded",
+        [LoggerMessage(EventId = 1029, Level = LogLevel.Warning, EventName = "MessageRateExceeded",
             Message = "Closed the WebSocket on {Path} with 1008: the client sent more than {Rate} messages a second (burst {Burst}). Raise SwitchboardServerOptions.IncomingMessageRateLimit if this client is legitimate.")]
         public static partial void MessageRateExceeded(ILogger logger, string path, double rate, int burst);
     }

@@ -49,7 +49,7 @@ internal sealed partial class WebSocketConnection
                     payload = data;
                 }
 
-                _server.Metrics.MessageReceived();
+                _server.Metrics.MessageReceived(payload.Length);
                 var message = new WebSocketReceiveEvent(payload, header.MessageType == WebSocketMessageType.Text);
                 if (!TryDeliver(message))
                 {

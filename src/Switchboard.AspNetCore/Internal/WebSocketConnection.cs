@@ -43,6 +43,7 @@ internal sealed partial class WebSocketConnection : ISendBatching
     private WebSocketOutbox? _outbox;
     private WebSocketDisconnectEvent? _disconnect;
     private Exception? _applicationException;
+    private string? _refusalReason;
     private Task _receiveLoop = Task.CompletedTask;
     private CancellationTokenSource? _closeDeadline;
     private readonly TokenBucket? _incomingRate;
@@ -149,6 +150,11 @@ internal sealed partial class WebSocketConnection : ISendBatching
             {
                 Log.Rejected(_logger, Path, status);
                 AccessLogRejected(status);
+                if (status != HandshakeFailed)
+                {
+                    _server.Metrics.HandshakeRefused(_refusalReason ?? "application");
+                }
+
                 if (status != HandshakeFailed && !_context.Response.HasStarted)
                 {
                     // Answer now: the application may take up to ApplicationCloseTimeout to return.
@@ -190,7 +196,7 @@ internal sealed partial class WebSocketConnection : ISendBatching
 
         if (state == State.Connecting)
         {
-            TryRefuse(StatusCodes.Status503ServiceUnavailable, WebSocketCloseCode.GoingAway);
+            TryRefuse(StatusCodes.Status503ServiceUnavailable, WebSocketCloseCode.GoingAway, "shutdown");
         }
         else if (state == State.Open)
         {
@@ -420,7 +426,8 @@ internal sealed partial class WebSocketConnection : ISendBatching
                 // Refusing the handshake (daphne's "Access denied"); 1011 means the application failed.
                 TryRefuse(
                     close.Code == WebSocketCloseCode.InternalServerError ? StatusCodes.Status500InternalServerError : StatusCodes.Status403Forbidden,
-                    close.Code);
+                    close.Code,
+                    close.RefusalReason ?? (close.Code == WebSocketCloseCode.InternalServerError ? "error" : "application"));
                 break;
             case State.Accepting:
                 throw new InvalidOperationException($"Cannot send {EventTypes.WebSocketClose} while the accept is being written: await the accept first.");
@@ -450,25 +457,27 @@ internal sealed partial class WebSocketConnection : ISendBatching
 
     private void OnAcceptTimeout()
     {
-        if (TryRefuse(StatusCodes.Status503ServiceUnavailable, WebSocketCloseCode.AbnormalClosure))
+        if (TryRefuse(StatusCodes.Status503ServiceUnavailable, WebSocketCloseCode.AbnormalClosure, "accept_timeout"))
         {
             Log.AcceptTimedOut(_logger, Path, _options.AcceptTimeout);
         }
     }
 
-    private void OnAbortedBeforeAccept() => TryRefuse(HandshakeFailed, WebSocketCloseCode.AbnormalClosure);
+    private void OnAbortedBeforeAccept() => TryRefuse(HandshakeFailed, WebSocketCloseCode.AbnormalClosure, "client_left");
 
     private void OnApplicationReturnedBeforeAccept()
     {
         var failed = _applicationException is not null;
-        if (TryRefuse(failed ? StatusCodes.Status500InternalServerError : StatusCodes.Status403Forbidden, WebSocketCloseCode.AbnormalClosure) && !failed)
+        if (TryRefuse(failed ? StatusCodes.Status500InternalServerError : StatusCodes.Status403Forbidden, WebSocketCloseCode.AbnormalClosure, failed ? "error" : "application")
+            && !failed)
         {
             Log.ApplicationReturnedBeforeAccept(_logger, Path);
         }
     }
 
-    /// <summary>Ends a handshake that is still waiting for the application, with an HTTP status.</summary>
-    private bool TryRefuse(int status, int disconnectCode)
+    /// <summary>Ends a handshake that is still waiting for the application, with an HTTP status; the reason is what the
+    /// refusal is counted under unless a guard (origin, limits, authorization) gave its own.</summary>
+    private bool TryRefuse(int status, int disconnectCode, string reason)
     {
         lock (_sync)
         {
@@ -479,6 +488,7 @@ internal sealed partial class WebSocketConnection : ISendBatching
 
             _state = State.Closed;
             _disconnect = new WebSocketDisconnectEvent(disconnectCode);
+            _refusalReason = reason;
         }
 
         SwitchboardActivities.EndHandshake(_trace, status);

@@ -36,7 +36,7 @@ internal sealed partial class WebSocketOutbox
             }
         }
 
-        _ = DrainAsync(default, written: 0);
+        _ = DrainAsync(default, written: 0, writtenBytes: 0);
     }
 
     /// <summary>Whether an idle outbox holds a message rather than writing it: during a batch, while the held messages

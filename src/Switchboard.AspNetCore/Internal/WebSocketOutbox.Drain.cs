@@ -20,7 +20,8 @@ internal sealed partial class WebSocketOutbox
     /// </summary>
     /// <param name="write">The write in progress.</param>
     /// <param name="written">How many messages it carries (0 for the close frame), counted once it completes.</param>
-    private async Task DrainAsync(ValueTask write, int written)
+    /// <param name="writtenBytes">Their payload bytes, counted with them.</param>
+    private async Task DrainAsync(ValueTask write, int written, long writtenBytes)
     {
         try
         {
@@ -29,7 +30,7 @@ internal sealed partial class WebSocketOutbox
                 await write.ConfigureAwait(false);
                 if (written > 0)
                 {
-                    _metrics.MessagesSent(written);
+                    _metrics.MessagesSent(written, writtenBytes);
                 }
 
                 Outgoing single = default;
@@ -44,12 +45,13 @@ internal sealed partial class WebSocketOutbox
                         return;
                     }
 
-                    written = TakeBatchLocked(out batch, out batchLength);
+                    written = TakeBatchLocked(out batch, out batchLength, out writtenBytes);
                     if (batch is null)
                     {
                         single = _queue.Dequeue();
                         _queuedBytes -= single.Size;
                         written = single.IsClose ? 0 : 1;
+                        writtenBytes = single.Message?.Data.Length ?? 0;
                     }
 
                     SignalSpaceLocked();
@@ -75,17 +77,18 @@ internal sealed partial class WebSocketOutbox
 
     /// <summary>
     /// Dequeues the messages at the head of a backlog, up to <see cref="MaxBatchBytes"/> of frames, encoded into one
-    /// pooled buffer; returns how many, or 0 (and no buffer) when the head should go alone.
+    /// pooled buffer; returns how many (and their payload bytes, for the metrics), or 0 (and no buffer) when the head should go alone.
     /// </summary>
     /// <remarks>
     /// The frames are encoded under the lock, so no list of dequeued messages has to outlive the batch (it would stay
     /// allocated with every connection that once had a backlog); the only other user of the lock is this connection's
     /// own application, and copying at most 64 KiB takes microseconds.
     /// </remarks>
-    private int TakeBatchLocked(out byte[]? batch, out int length)
+    private int TakeBatchLocked(out byte[]? batch, out int length, out long payloadBytes)
     {
         batch = null;
         length = 0;
+        payloadBytes = 0;
 
         // Alone, a message is written as it is (no copy: the latency path). Encoding needs the transport, with writes
         // serialised against the socket's own frames.
@@ -105,6 +108,7 @@ internal sealed partial class WebSocketOutbox
             length += WebSocketFrameWriter.Write(batch.AsSpan(length), message.IsText, message.Data.Span);
             _queue.Dequeue();
             _queuedBytes -= next.Size;
+            payloadBytes += message.Data.Length;
             count++;
         }
 

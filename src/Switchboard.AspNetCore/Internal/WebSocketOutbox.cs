@@ -138,7 +138,7 @@ internal sealed partial class WebSocketOutbox
             }
         }
 
-        _ = DrainAsync(heldMessages ? default : Write(close), written: 0);
+        _ = DrainAsync(heldMessages ? default : Write(close), written: 0, writtenBytes: 0);
     }
 
     /// <summary>Stops accepting and drops what is queued: the connection is gone.</summary>
@@ -226,10 +226,10 @@ internal sealed partial class WebSocketOutbox
         switch (admission)
         {
             case Admission.WriteNow:
-                _ = DrainAsync(Write(Outgoing.ForMessage(message)), written: 1);
+                _ = DrainAsync(Write(Outgoing.ForMessage(message)), written: 1, writtenBytes: message.Data.Length);
                 break;
             case Admission.Drain:
-                _ = DrainAsync(default, written: 0);
+                _ = DrainAsync(default, written: 0, writtenBytes: 0);
                 break;
             case Admission.Ignored:
                 Log.SendIgnored(_logger, _path);

@@ -75,8 +75,8 @@ public sealed partial class AllowedHostsOriginValidator : ApplicationMiddleware
         {
             if (Interlocked.Exchange(ref _warnedUnset, 1) == 0)
             {
-                var logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger<AllowedHostsOriginValidator>()
-                    ?? NullLogger<AllowedHostsOriginValidator>.Instance;
+                var logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger(SwitchboardDiagnostics.SecurityLogCategory)
+                    ?? NullLogger.Instance;
                 Log.AllowedHostsUnset(logger, string.Join(", ", s_localHosts));
             }
 

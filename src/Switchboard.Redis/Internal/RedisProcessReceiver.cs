@@ -49,6 +49,25 @@ internal sealed class RedisProcessReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>Describes the loops that are failing now (Redis lost, retrying), or returns <see langword="null"/> when
+    /// every running loop's last pop succeeded; a loop that is not running (no local receive waits) is not failing.</summary>
+    public string? DescribeFailures()
+    {
+        List<string>? failing = null;
+        lock (_lock)
+        {
+            foreach (var loop in _loops)
+            {
+                if (loop.Task is not null && loop.Failures > 0)
+                {
+                    (failing ??= []).Add($"the receive loop on {loop.Shard.Host.DisplayName} has failed {loop.Failures} times in a row ({loop.LastError})");
+                }
+            }
+        }
+
+        return failing is null ? null : string.Join("; ", failing);
+    }
+
     /// <summary>Adds a process key (a new channel prefix) to the pops; running pops restart with it.</summary>
     public void AddKey(string key)
     {
@@ -169,6 +188,7 @@ internal sealed class RedisProcessReceiver : IAsyncDisposable
                     {
                         RedisChannelLayer.Log.ReceiveLoopRecovered(_layer.Logger, loop.Shard.Host.DisplayName, failures);
                         failures = 0;
+                        loop.Failures = 0;
                         backoff = s_initialBackoff;
                     }
                 }
@@ -177,6 +197,8 @@ internal sealed class RedisProcessReceiver : IAsyncDisposable
                     // Redis went away (or the connection broke): keep the connection, which reconnects by itself, and
                     // retry with a growing delay so a down server is not hammered.
                     failures++;
+                    loop.Failures = failures;
+                    loop.LastError = ex.Message;
                     _layer.OnReceiveLoopFailed(loop.Shard.Host.DisplayName, backoff, ex);
                     await Task.Delay(backoff, _stopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, s_maxBackoff.Ticks));
@@ -239,6 +261,12 @@ internal sealed class RedisProcessReceiver : IAsyncDisposable
 
         /// <summary>Gets or sets the running loop; guarded by the receiver's lock.</summary>
         public Task? Task { get; set; }
+
+        /// <summary>Gets or sets the failed pops since the last good one, for the health check (written by the loop only).</summary>
+        public int Failures { get; set; }
+
+        /// <summary>Gets or sets the last failure's message.</summary>
+        public string? LastError { get; set; }
 
         /// <summary>Returns the token for the next pop; a fresh one after a wake. Called under the receiver's lock.</summary>
         public CancellationToken WakeToken()

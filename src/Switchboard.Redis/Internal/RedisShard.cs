@@ -56,6 +56,24 @@ internal sealed class RedisShard : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends <c>PING</c> on the shared connection (connecting first if needed), failing after
+    /// <paramref name="timeout"/> with a <see cref="RedisChannelLayerException"/> that names the host.</summary>
+    public async Task<TimeSpan> PingAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var database = await GetDatabaseAsync(cancellationToken).AsTask().WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            var remaining = timeout - Stopwatch.GetElapsedTime(started);
+            return await database.PingAsync().WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            throw Failure("answer PING", ex);
+        }
+    }
+
     /// <summary>Takes an idle dedicated connection for blocking pops, or opens one.</summary>
     public async Task<RedisBlockingConnection> RentBlockingAsync(CancellationToken cancellationToken)
     {

@@ -38,6 +38,9 @@ public abstract partial class Consumer
     private bool _stopRequestHandled;
     private ConnectionScope? _scope;
     private ILogger? _logger;
+    private ILoggerFactory? _loggerFactory;
+    private ILogger? _frameworkLogger;
+    private ConsumerMetrics? _metrics;
     private IChannelLayer? _layer;
     private IServiceProvider? _eventServices;
 
@@ -87,6 +90,11 @@ public abstract partial class Consumer
 
     /// <summary>Gets a logger named after the consumer type.</summary>
     protected ILogger Logger => _logger ?? NullLogger.Instance;
+
+    /// <summary>Gets the logger of Switchboard's own consumer events (category <c>Switchboard.Consumers</c>), made on first
+    /// use: most connections never log one, and the application's messages stay in its own category.</summary>
+    private protected ILogger FrameworkLogger =>
+        _frameworkLogger ??= _loggerFactory?.CreateLogger(SwitchboardDiagnostics.ConsumersLogCategory) ?? NullLogger.Instance;
 
     /// <summary>Gets a value indicating whether the consumer has stopped, or is stopping after the current handler.</summary>
     protected bool IsStopped => _stopped;
@@ -211,7 +219,7 @@ public abstract partial class Consumer
     /// <returns>A task that completes when the loss is handled.</returns>
     protected virtual ValueTask OnMessagesDroppedAsync(long count, string reason, CancellationToken cancellationToken)
     {
-        Log.MessagesDropped(Logger, GetType().Name, count, reason);
+        Log.MessagesDropped(FrameworkLogger, GetType().Name, count, reason);
         Stop();
         return ValueTask.CompletedTask;
     }
@@ -242,7 +250,9 @@ public abstract partial class Consumer
 
         _scope = scope;
         _send = send;
-        _logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger(GetType());
+        _loggerFactory = scope.Services.GetService<ILoggerFactory>();
+        _metrics = scope.Services.GetService<ConsumerMetrics>();
+        _logger = _loggerFactory?.CreateLogger(GetType());
         _layer = ChannelLayerAlias is { } alias
             ? scope.Services.GetRequiredKeyedService<IChannelLayer>(alias)
             : scope.Services.GetService<IChannelLayer>();
@@ -325,16 +335,18 @@ public abstract partial class Consumer
     {
         await _gate.EnterAsync().ConfigureAwait(false);
         Activity? activity = null;
+        var started = 0L;
         try
         {
             if (_stopped)
             {
-                Log.EventAfterStop(Logger, message.Type);
+                Log.EventAfterStop(FrameworkLogger, message.Type);
                 return;
             }
 
             // Started under the gate: the span measures this handler, not the wait for the one before it.
             activity = SwitchboardActivities.StartHandle(message, Scope, GetType(), _channelName ?? Scope.Channel);
+            started = _metrics?.Start() ?? 0;
             if (ScopePerEvent)
             {
                 await InEventScopeAsync(() => DispatchAsync(message, Scope.ConnectionClosed)).ConfigureAwait(false);
@@ -347,13 +359,13 @@ public abstract partial class Consumer
         catch (OperationCanceledException) when (Scope.ConnectionClosed.IsCancellationRequested)
         {
             // The client went away while the handler waited on the connection's token: an ordinary end, not a failure.
-            Log.HandlerCanceled(Logger, GetType().Name, message.Type);
+            Log.HandlerCanceled(FrameworkLogger, GetType().Name, message.Type);
             Stop();
         }
         catch (Exception ex)
         {
             SwitchboardActivities.SetError(activity, ex);
-            Log.HandlerFailed(Logger, GetType().Name, message.Type, Scope, ex);
+            Log.HandlerFailed(FrameworkLogger, GetType().Name, message.Type, Scope, ex);
             HandlerFailures.Report(Scope, ex);
             try
             {
@@ -361,7 +373,7 @@ public abstract partial class Consumer
             }
             catch (Exception inner)
             {
-                Log.ErrorHandlerFailed(Logger, GetType().Name, inner);
+                Log.ErrorHandlerFailed(FrameworkLogger, GetType().Name, inner);
             }
             finally
             {
@@ -370,6 +382,7 @@ public abstract partial class Consumer
         }
         finally
         {
+            _metrics?.Handled(started, message.Type);
             await EndExchangeIfStoppedAsync().ConfigureAwait(false);
             activity?.Dispose();
             _gate.Exit();
@@ -409,7 +422,7 @@ public abstract partial class Consumer
         }
         catch (Exception ex)
         {
-            Log.StopHandlerFailed(Logger, GetType().Name, ex);
+            Log.StopHandlerFailed(FrameworkLogger, GetType().Name, ex);
         }
     }
 
@@ -443,7 +456,7 @@ public abstract partial class Consumer
                 catch (Exception ex)
                 {
                     // The layer failed (a network layer lost its server): the consumer can no longer get its messages.
-                    Log.LayerReceiveFailed(Logger, GetType().Name, channel, ex);
+                    Log.LayerReceiveFailed(FrameworkLogger, GetType().Name, channel, ex);
                     await FailFromLayerAsync(ex).ConfigureAwait(false);
                     return;
                 }
@@ -490,7 +503,7 @@ public abstract partial class Consumer
         }
         catch (Exception inner)
         {
-            Log.ErrorHandlerFailed(Logger, GetType().Name, inner);
+            Log.ErrorHandlerFailed(FrameworkLogger, GetType().Name, inner);
         }
         finally
         {
@@ -553,7 +566,7 @@ public abstract partial class Consumer
         catch (Exception ex)
         {
             SwitchboardActivities.SetError(activity, ex);
-            Log.StopHandlerFailed(Logger, GetType().Name, ex);
+            Log.StopHandlerFailed(FrameworkLogger, GetType().Name, ex);
         }
         finally
         {
@@ -577,7 +590,7 @@ public abstract partial class Consumer
             }
             catch (Exception ex)
             {
-                Log.GroupDiscardFailed(Logger, group, _channelName, ex);
+                Log.GroupDiscardFailed(FrameworkLogger, group, _channelName, ex);
             }
         }
 

@@ -84,7 +84,7 @@ public abstract class JsonWebSocketConsumer : WebSocketConsumer
     {
         if (!message.IsText)
         {
-            JsonLog.BinaryMessage(Logger, GetType().Name, Scope);
+            JsonLog.BinaryMessage(FrameworkLogger, GetType().Name, Scope);
             await RejectAsync(WebSocketCloseCode.UnsupportedData, "JSON consumers accept text messages only").ConfigureAwait(false);
             return;
         }
@@ -96,7 +96,7 @@ public abstract class JsonWebSocketConsumer : WebSocketConsumer
         }
         catch (JsonException ex)
         {
-            JsonLog.InvalidJson(Logger, GetType().Name, Scope, ex.Message);
+            JsonLog.InvalidJson(FrameworkLogger, GetType().Name, Scope, ex.Message);
             await RejectAsync(WebSocketCloseCode.InvalidPayloadData, "Invalid JSON").ConfigureAwait(false);
             return;
         }
@@ -105,7 +105,7 @@ public abstract class JsonWebSocketConsumer : WebSocketConsumer
         {
             if (JsonText.HasInvalidString(message.Data.Span, document.RootElement))
             {
-                JsonLog.InvalidJson(Logger, GetType().Name, Scope, "a string escape decodes to a lone UTF-16 surrogate, which no text can hold");
+                JsonLog.InvalidJson(FrameworkLogger, GetType().Name, Scope, "a string escape decodes to a lone UTF-16 surrogate, which no text can hold");
                 await RejectAsync(WebSocketCloseCode.InvalidPayloadData, "Invalid JSON text").ConfigureAwait(false);
                 return;
             }

@@ -20,8 +20,8 @@ internal static class SwitchboardActivityTags
     /// <summary>The message's <c>type</c>.</summary>
     public const string MessageTypeTag = "switchboard.message.type";
 
-    /// <summary>The layer: <c>in_memory</c> or <c>redis</c>.</summary>
-    public const string LayerTag = "switchboard.layer";
+    /// <summary>The layer: <c>in_memory</c> or <c>redis</c>; the same attribute as on the layer instruments.</summary>
+    public const string LayerTag = "switchboard.layer.type";
 
     /// <summary>How many members a group send stored the message for.</summary>
     public const string GroupMembersTag = "switchboard.group.members";

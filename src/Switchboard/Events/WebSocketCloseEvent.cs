@@ -14,6 +14,10 @@ public sealed class WebSocketCloseEvent(int code = WebSocketCloseCode.NormalClos
     /// <summary>Gets the close reason.</summary>
     public string? Reason { get; } = reason;
 
+    /// <summary>Gets why a connection guard (origin, limits, authorization) refused the handshake with this event, for
+    /// the interface server's <c>switchboard.websocket.refused.handshakes</c>; <see langword="null"/> otherwise.</summary>
+    internal string? RefusalReason { get; init; }
+
     /// <inheritdoc />
     public override string Type => EventTypes.WebSocketClose;
 }

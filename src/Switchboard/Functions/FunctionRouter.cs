@@ -191,7 +191,7 @@ public sealed partial class FunctionRouter : IApplication
     {
         var match = Find(scope.Channel!, scope)!;
         var layer = scope.Services.GetService<IChannelLayer>();
-        var logger = (ILogger?)scope.Services.GetService<ILogger<FunctionRouter>>() ?? NullLogger.Instance;
+        var logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger(SwitchboardDiagnostics.WorkersLogCategory) ?? NullLogger.Instance;
 
         // Ends when the worker stops: its receive throws OperationCanceledException.
         while (true)
@@ -206,6 +206,7 @@ public sealed partial class FunctionRouter : IApplication
             {
                 SwitchboardActivities.SetError(activity, ex);
                 Log.WorkerHandlerFailed(logger, scope.Channel!, message.Type, ex);
+                HandlerFailures.Report(scope, ex);
             }
         }
     }

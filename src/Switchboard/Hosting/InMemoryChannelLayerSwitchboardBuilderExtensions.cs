@@ -54,6 +54,6 @@ public static class InMemoryChannelLayerSwitchboardBuilderExtensions
     private static InMemoryChannelLayer Create(IServiceProvider services, InMemoryChannelLayerOptions options) => new(
         options,
         services.GetService<TimeProvider>() ?? TimeProvider.System,
-        services.GetService<ILogger<InMemoryChannelLayer>>() ?? NullLogger<InMemoryChannelLayer>.Instance,
+        services.GetService<ILoggerFactory>()?.CreateLogger(SwitchboardDiagnostics.InMemoryLayerLogCategory) ?? NullLogger.Instance,
         services.GetService<IMeterFactory>());
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Switchboard;
 using Switchboard.Hosting;
@@ -31,6 +32,8 @@ public static class SwitchboardServiceCollectionExtensions
         services.AddLogging();
         services.AddOptions();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(static sp => new ConsumerMetrics(sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton(static sp => new WorkerMetrics(sp.GetService<IMeterFactory>()));
         InMemoryChannelLayerSwitchboardBuilderExtensions.TryAddInMemoryChannelLayer(services);
         services.Replace(ServiceDescriptor.Singleton(sp => new SwitchboardApplication(application(sp))));
         return new SwitchboardBuilder(services);

@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Switchboard;
 using Switchboard.Hosting;
 
@@ -16,6 +18,8 @@ public static class WorkerSwitchboardBuilderExtensions
     /// <param name="builder">The Switchboard builder.</param>
     /// <param name="channels">Normal channel names, such as <c>thumbnails</c>.</param>
     /// <returns>The builder.</returns>
+    /// <remarks><see cref="WorkerOptions"/> are validated when the host starts: a bad setting fails the start with an
+    /// <see cref="OptionsValidationException"/> that names it.</remarks>
     public static ISwitchboardBuilder AddWorker(this ISwitchboardBuilder builder, params string[] channels)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -25,6 +29,10 @@ public static class WorkerSwitchboardBuilderExtensions
         }
 
         builder.Services.Configure<WorkerOptions>(options => options.Channels.UnionWith(channels));
+        builder.Services.AddOptions<WorkerOptions>().ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>());
+        builder.Services.TryAddSingleton<WorkerActivity>();
+        builder.Services.TryAddSingleton(static sp => new WorkerMetrics(sp.GetService<IMeterFactory>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ChannelWorker>());
         return builder;
     }

@@ -7,7 +7,14 @@ namespace Switchboard.Internal;
 /// </summary>
 internal static class ConnectionRefusal
 {
-    public static async Task RefuseAsync(ConnectionScope scope, ReceiveDelegate receive, SendDelegate send, int httpStatus)
+    /// <summary>Refuses the connection.</summary>
+    /// <param name="scope">The connection.</param>
+    /// <param name="receive">Its receive.</param>
+    /// <param name="send">Its send.</param>
+    /// <param name="httpStatus">The status of an HTTP refusal (a WebSocket handshake always gets 403).</param>
+    /// <param name="reason">Why, as a short snake_case word (<c>origin</c>, <c>connection_limit</c>, ...), which the
+    /// interface server counts a refused handshake under (<c>switchboard.websocket.refused.handshakes</c>).</param>
+    public static async Task RefuseAsync(ConnectionScope scope, ReceiveDelegate receive, SendDelegate send, int httpStatus, string reason)
     {
         if (scope.Type == ScopeTypes.WebSocket)
         {
@@ -15,7 +22,7 @@ internal static class ConnectionRefusal
             var first = await receive(CancellationToken.None).ConfigureAwait(false);
             if (first is WebSocketConnectEvent)
             {
-                await send(new WebSocketCloseEvent(WebSocketCloseCode.PolicyViolation), CancellationToken.None).ConfigureAwait(false);
+                await send(new WebSocketCloseEvent(WebSocketCloseCode.PolicyViolation) { RefusalReason = reason }, CancellationToken.None).ConfigureAwait(false);
             }
 
             return;

@@ -28,9 +28,9 @@ namespace Switchboard;
 /// <para>Bounds (<see cref="ChannelLayerOptions"/>): a named channel holds at most its capacity of messages; a
 /// process-specific channel (a consumer's inbox) is bounded by bytes, and where it loses messages (a group send over
 /// its budget, or expiry) its reader gets a <see cref="DroppedMessages"/> marker in their place.</para>
-/// <para>Metrics on the meter <c>Switchboard</c>: <c>switchboard.layer.messages.sent</c>,
-/// <c>switchboard.layer.messages.received</c> and <c>switchboard.layer.messages.dropped</c> (tag <c>reason</c>:
-/// <c>capacity</c>, <c>budget</c> or <c>expired</c>).</para>
+/// <para>Metrics on the meter <c>Switchboard</c> (<c>switchboard.layer.*</c>, tag <c>switchboard.layer.type</c> =
+/// <c>in_memory</c>): messages sent, received, dropped (by reason: <c>capacity</c>, <c>budget</c>, <c>expired</c>) and
+/// refused, each call's duration and each group send's fan-out; docs/diagnostics.md lists them.</para>
 /// </remarks>
 public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
 {
@@ -126,7 +126,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
         _expiryTicks = ToTimestampTicks(options.Expiry, timeProvider);
         _groupExpiryTicks = ToTimestampTicks(options.GroupExpiry, timeProvider);
         _layerId = RandomLetters();
-        _metrics = new ChannelLayerMetrics(meterFactory);
+        _metrics = new ChannelLayerMetrics(meterFactory, "in_memory");
         _dropWarnings = new LogThrottle(timeProvider, options.Expiry);
 
         // The timer holds the layer weakly, so an undisposed layer can still be collected (and then stops its timer).
@@ -154,9 +154,12 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
             SwitchboardActivities.LayerSend, ActivityKind.Producer, "send", LayerName, channel, message);
         message = SwitchboardActivities.WithTraceContext(message, _options.PropagateTraceContext);
         message.MakeReadOnly();
+        var started = _metrics.StartOperation();
         var now = _timeProvider.GetTimestamp();
         if (Write(channel, message, now, now + _expiryTicks, dropWhenFull: false, out var queue) == InMemoryChannelQueue.WriteResult.Full)
         {
+            _metrics.Refused();
+            _metrics.EndOperation(started, ChannelLayerMetrics.SendOperation);
             Exception full = queue.MaxBytes is { } maxBytes
                 ? ChannelFullException.ForSpecificChannel(channel, queue.Capacity, maxBytes)
                 : new ChannelFullException(channel, queue.Capacity);
@@ -164,7 +167,8 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
             return ValueTask.FromException(full);
         }
 
-        _metrics.MessagesSent.Add(1);
+        _metrics.Sent(1);
+        _metrics.EndOperation(started, ChannelLayerMetrics.SendOperation);
         return default;
     }
 
@@ -191,7 +195,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
             switch (result)
             {
                 case InMemoryChannelQueue.ReceiveResult.Received:
-                    _metrics.MessagesReceived.Add(1);
+                    _metrics.Received();
                     return new ValueTask<LayerMessage>(message!);
                 case InMemoryChannelQueue.ReceiveResult.Waiting:
                     // A Dispose that ran after the check above may have missed this queue: fail its waiters here.
@@ -257,6 +261,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
 
         using var activity = SwitchboardActivities.StartLayerCall(
             SwitchboardActivities.LayerGroupAdd, ActivityKind.Client, "group_add", LayerName, group, message: null);
+        var started = _metrics.StartOperation();
         var now = _timeProvider.GetTimestamp();
 
         // Add returns false only when the group emptied and removed itself meanwhile: retry on the current one.
@@ -264,6 +269,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
         {
         }
 
+        _metrics.EndOperation(started, ChannelLayerMetrics.GroupAddOperation);
         return default;
     }
 
@@ -280,11 +286,13 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
 
         using var activity = SwitchboardActivities.StartLayerCall(
             SwitchboardActivities.LayerGroupDiscard, ActivityKind.Client, "group_discard", LayerName, group, message: null);
+        var started = _metrics.StartOperation();
         if (_groups.TryGetValue(group, out var existing))
         {
             existing.Remove(channel);
         }
 
+        _metrics.EndOperation(started, ChannelLayerMetrics.GroupDiscardOperation);
         return default;
     }
 
@@ -293,7 +301,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
     /// removed. A member whose channel is full misses the message: a named channel at its capacity (reason
     /// <c>capacity</c>), or a process-specific channel over its byte budget (reason <c>budget</c>), whose reader then
     /// finds a <see cref="DroppedMessages"/> marker in its place. Every drop is counted
-    /// (<c>switchboard.layer.messages.dropped</c>) and logged, at Warning at most once per expiry interval and at Debug
+    /// (<c>switchboard.layer.dropped.messages</c>) and logged, at Warning at most once per expiry interval and at Debug
     /// otherwise, so a dead reader cannot flood the log.</remarks>
     public ValueTask GroupSendAsync(string group, LayerMessage message, CancellationToken cancellationToken = default)
     {
@@ -311,9 +319,12 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
         // One context for the whole group: every member's handle span continues this span.
         message = SwitchboardActivities.WithTraceContext(message, _options.PropagateTraceContext);
         message.MakeReadOnly();
+        var started = _metrics.StartOperation();
         if (!_groups.TryGetValue(group, out var target))
         {
             activity?.SetTag(SwitchboardActivityTags.GroupMembersTag, 0);
+            _metrics.GroupSent(0);
+            _metrics.EndOperation(started, ChannelLayerMetrics.GroupSendOperation);
             return default;
         }
 
@@ -360,13 +371,15 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
             target.RemoveExpired(now, _groupExpiryTicks);
         }
 
-        _metrics.MessagesSent.Add(sent);
+        _metrics.Sent(sent);
+        _metrics.GroupSent(sent + full + overBudget);
         activity?.SetTag(SwitchboardActivityTags.GroupMembersTag, sent);
         if (firstDropped is not null)
         {
             OnGroupSendDropped(group, message, full, overBudget, sent + full + overBudget, firstDropped);
         }
 
+        _metrics.EndOperation(started, ChannelLayerMetrics.GroupSendOperation);
         return default;
     }
 
@@ -478,7 +491,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
                 case InMemoryChannelQueue.WriteResult.Handed:
                     // Completed outside the queue's lock; its continuation runs on the thread pool.
                     waiter!.SetResult(message);
-                    _metrics.MessagesReceived.Add(1);
+                    _metrics.Received();
                     return result;
                 case InMemoryChannelQueue.WriteResult.Removed:
                     continue; // the sweep removed the queue we fetched; fetch the current one

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Switchboard.Internal;
 
 namespace Switchboard.Security;
@@ -31,13 +32,17 @@ public sealed partial class ConnectionLimiter : ApplicationMiddleware
     /// <summary>Wraps <paramref name="inner"/> with connection limits.</summary>
     /// <param name="inner">The application to guard.</param>
     /// <param name="options">The limits; read once, here.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A limit is negative.</exception>
+    /// <exception cref="OptionsValidationException">A limit is negative.</exception>
     public ConnectionLimiter(IApplication inner, ConnectionLimitOptions options)
         : base(inner)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxConnectionsPerUser, nameof(options.MaxConnectionsPerUser));
-        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxConnectionsPerClientAddress, nameof(options.MaxConnectionsPerClientAddress));
+        var validation = ConnectionLimitOptionsValidator.Instance.Validate(Options.DefaultName, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(ConnectionLimitOptions), validation.Failures);
+        }
+
         _maxPerUser = options.MaxConnectionsPerUser;
         _maxPerAddress = options.MaxConnectionsPerClientAddress;
     }
@@ -62,7 +67,7 @@ public sealed partial class ConnectionLimiter : ApplicationMiddleware
                 Leave(_perUser, user);
             }
 
-            var logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger<ConnectionLimiter>() ?? NullLogger<ConnectionLimiter>.Instance;
+            var logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger(SwitchboardDiagnostics.SecurityLogCategory) ?? NullLogger.Instance;
             if (userAdmitted)
             {
                 Log.AddressLimitReached(logger, scope.Path, address!, _maxPerAddress);
@@ -72,7 +77,7 @@ public sealed partial class ConnectionLimiter : ApplicationMiddleware
                 Log.UserLimitReached(logger, scope.Path, user!, _maxPerUser);
             }
 
-            await ConnectionRefusal.RefuseAsync(scope, receive, send, httpStatus: 429).ConfigureAwait(false);
+            await ConnectionRefusal.RefuseAsync(scope, receive, send, httpStatus: 429, reason: "connection_limit").ConfigureAwait(false);
             return;
         }
 

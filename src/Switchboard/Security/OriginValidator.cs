@@ -68,7 +68,7 @@ public sealed partial class OriginValidator : ApplicationMiddleware
             return Inner.InvokeAsync(scope, receive, send);
         }
 
-        var logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger<OriginValidator>() ?? NullLogger<OriginValidator>.Instance;
+        var logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger(SwitchboardDiagnostics.SecurityLogCategory) ?? NullLogger.Instance;
         if (origin is null)
         {
             Log.OriginMissing(logger, scope.Path, string.Join(", ", AllowedOrigins));
@@ -78,7 +78,7 @@ public sealed partial class OriginValidator : ApplicationMiddleware
             Log.OriginRefused(logger, scope.Path, origin, string.Join(", ", AllowedOrigins));
         }
 
-        return ConnectionRefusal.RefuseAsync(scope, receive, send, httpStatus: 403);
+        return ConnectionRefusal.RefuseAsync(scope, receive, send, httpStatus: 403, reason: "origin");
     }
 
     /// <summary>Tells whether a handshake with this <c>Origin</c> header value would be let through.</summary>

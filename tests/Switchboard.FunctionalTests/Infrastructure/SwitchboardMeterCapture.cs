@@ -25,7 +25,7 @@ public sealed class SwitchboardMeterCapture : IDisposable
             string? reason = null;
             foreach (var tag in tags)
             {
-                if (tag.Key == "reason")
+                if (tag.Key == "switchboard.reason")
                 {
                     reason = tag.Value as string;
                 }

@@ -18,6 +18,7 @@ public class PackageTests(PackedSet packed)
         ["Switchboard"] = [],
         ["Switchboard.AspNetCore"] = ["Switchboard"],
         ["Switchboard.CommandLine"] = ["Switchboard", "Switchboard.AspNetCore"],
+        ["Switchboard.OpenTelemetry"] = ["Switchboard"],
         ["Switchboard.Redis"] = ["Switchboard"],
         ["Switchboard.Specification.Tests"] = ["Switchboard", "Switchboard.Testing"],
         ["Switchboard.Testing"] = ["Switchboard"],

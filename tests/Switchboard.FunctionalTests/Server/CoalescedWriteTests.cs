@@ -18,8 +18,8 @@ namespace Switchboard.FunctionalTests.Server;
 /// </summary>
 public class CoalescedWriteTests
 {
-    private const string Sent = "switchboard.websocket.messages_sent";
-    private const string Dropped = "switchboard.websocket.messages_dropped";
+    private const string Sent = "switchboard.websocket.sent.messages";
+    private const string Dropped = "switchboard.websocket.dropped.messages";
 
     [Fact]
     public async Task Send_BurstOf10000SmallMessagesToASlowReader_ArrivesCompleteAndInOrderWithoutClose()
@@ -124,7 +124,7 @@ public class CoalescedWriteTests
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, await first.ReceiveCloseAsync(maxMessages: 200));
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, await second.ReceiveCloseAsync(maxMessages: 200));
 
-        Assert.Equal(2, meter.Total("switchboard.websocket.overflow_closes"));
+        Assert.Equal(2, meter.Total("switchboard.websocket.overflowed.connections"));
         Assert.InRange(meter.Total(Dropped, SwitchboardMetrics.OutboundOverflowReason), 2, 400);
         Assert.Equal(meter.Total(Dropped), meter.Total(Dropped, SwitchboardMetrics.OutboundOverflowReason));
 

@@ -51,8 +51,8 @@ public class ServerMetricsTests
         await server.Logs.WaitForEventAsync("WebSocketDisconnected").DefaultTimeout();
         lock (totals)
         {
-            Assert.Equal(2, totals["switchboard.websocket.messages_received"]);
-            Assert.Equal(2, totals["switchboard.websocket.messages_sent"]);
+            Assert.Equal(2, totals["switchboard.websocket.received.messages"]);
+            Assert.Equal(2, totals["switchboard.websocket.sent.messages"]);
             Assert.Equal(0, totals["switchboard.server.active_connections"]);
         }
     }

@@ -32,7 +32,7 @@ public sealed class RedisAppTracingTests(RedisServerFixture redis)
         var groupSend = Assert.Single(spans, s => s.OperationName == SwitchboardActivities.LayerGroupSend);
         var atSecond = Assert.Single(spans, s => s.DisplayName == "chat.message" && IsChannelOf(second, s));
         Assert.Equal(receive.SpanId, groupSend.ParentSpanId);
-        Assert.Equal("redis", groupSend.GetTagItem("switchboard.layer"));
+        Assert.Equal("redis", groupSend.GetTagItem("switchboard.layer.type"));
         Assert.Equal(receive.TraceId, atSecond.TraceId);
         Assert.Equal(groupSend.SpanId, atSecond.ParentSpanId);
         Assert.True(atSecond.HasRemoteParent);

@@ -34,7 +34,7 @@ public sealed class RedisLayerTracingTests(RedisServerFixture redis) : IAsyncLif
 
         var send = Assert.Single(capture.Spans);
         Assert.Equal(SwitchboardActivities.LayerSend, send.OperationName);
-        Assert.Equal("redis", send.GetTagItem("switchboard.layer"));
+        Assert.Equal("redis", send.GetTagItem("switchboard.layer.type"));
         var expected = "83" + UntracedEntries
             + Hex((ref MessagePackWriter w) => w.Write(LayerMessage.TraceContextKey)) + "81" + Hex((ref MessagePackWriter w) => w.Write("traceparent")) + Hex((ref MessagePackWriter w) => w.Write(send.Id));
         Assert.Equal(expected, Convert.ToHexStringLower((await ReadMemberAsync("jobs")).AsSpan(12)));

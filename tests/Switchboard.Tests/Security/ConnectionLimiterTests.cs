@@ -86,7 +86,7 @@ public class ConnectionLimiterTests
 
     [Fact]
     public void Constructor_NegativeLimit_Throws() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ConnectionLimiter(Accepting(), new ConnectionLimitOptions { MaxConnectionsPerUser = -1 }));
+        Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new ConnectionLimiter(Accepting(), new ConnectionLimitOptions { MaxConnectionsPerUser = -1 }));
 
     private static WebSocketCommunicator Connect(IApplication limiter, IServiceProvider services, ClaimsPrincipal user, string address) =>
         new(IApplication.Create((scope, receive, send) =>

@@ -21,7 +21,7 @@ public sealed class InMemoryLayerTracingTests
         Assert.Equal(ActivityKind.Producer, send.Kind);
         Assert.Equal("jobs", send.GetTagItem("messaging.destination.name"));
         Assert.Equal("job.run", send.GetTagItem("switchboard.message.type"));
-        Assert.Equal("in_memory", send.GetTagItem("switchboard.layer"));
+        Assert.Equal("in_memory", send.GetTagItem("switchboard.layer.type"));
         Assert.Equal(send.Id, received.TraceContext?.TraceParent);
         Assert.DoesNotContain(LayerMessage.TraceContextKey, received.Keys);
     }
