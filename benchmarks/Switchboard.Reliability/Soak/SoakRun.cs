@@ -90,6 +90,9 @@ internal static class SoakRun
         report.Lines.Add("  " + afterLast);
         report.Lines.Add(FormattableString.Invariant($"  chatters: {options.ChatterRooms * options.ChattersPerRoom}, {sent:N0} messages sent, {received:N0} received, lost: {lost}"));
         report.Lines.Add(FormattableString.Invariant($"  exceptions thrown in the app (dotnet.exceptions): {exceptions:N0}"));
+
+        // Not a check: the queue length is one instant's reading, and the runtime's own work items come and go.
+        report.Lines.Add($"  thread pool queue at the last snapshot: {afterLast.ThreadPoolQueue}");
         var first = afterFirst!;
         report.Check(failed == 0, $"every churn connection joined and left ({failed} failed)");
         report.Check(lost == 0 && chatterProblems.Count == 0, $"chatters lost nothing (lost {lost}{string.Concat(chatterProblems.Take(3).Select(p => "; " + p))})");
@@ -105,7 +108,6 @@ internal static class SoakRun
         report.Check(
             afterLast.OpenFiles <= middle.OpenFiles + 2,
             $"open files not growing: within 2 of their count {middle.Label} ({first.OpenFiles} after wave 1, {middle.OpenFiles} then {afterLast.OpenFiles})");
-        report.Check(afterLast.ThreadPoolQueue is 0 or null, $"thread pool queue empty when idle ({afterLast.ThreadPoolQueue})");
         report.Check(
             afterLast.ActiveConnections == options.ChatterRooms * options.ChattersPerRoom,
             $"connections back to the chatters alone ({afterLast.ActiveConnections} of {options.ChatterRooms * options.ChattersPerRoom})");

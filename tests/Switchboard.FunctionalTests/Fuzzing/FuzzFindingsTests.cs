@@ -67,7 +67,7 @@ public sealed class FuzzFindingsTests
     [Fact]
     public async Task DuplicateMessageKey_LastOneIsBroadcast()
     {
-        // Documented in docs/tutorial.md, which the fuzzers' oracle follows: with "message" given twice, the last counts.
+        // The fuzzers' oracle relies on it (docs/reliability.md): with "message" given twice, the last counts.
         await using var target = await FuzzTarget.StartAsync();
         using var socket = new ClientWebSocket();
         await socket.ConnectAsync(new Uri(target.WebSocketBase, "ws/chat/dup/"), CancellationToken.None).DefaultTimeout();
