@@ -66,7 +66,7 @@ internal sealed class Report(
             md.AppendLine();
         }
 
-        md.AppendLine("### Goals (issue 5)").AppendLine();
+        md.AppendLine("### Goals").AppendLine();
         md.AppendLine("| goal | measured | verdict |").AppendLine("|---|---:|---|");
         foreach (var goal in Goals)
         {

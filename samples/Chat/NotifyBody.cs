@@ -15,7 +15,7 @@ public static class NotifyBody
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Reads the whole body as text, or says why not.</summary>
-    /// <returns>The text, or an empty text and the result to answer with (413 too large, 400 not UTF-8).</returns>
+    /// <returns>The text, or an empty text and the result to answer with (413 too large, 400 not UTF-8 or not readable).</returns>
     public static async Task<(string Text, IResult? Refusal)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxBytes)
@@ -28,10 +28,19 @@ public static class NotifyBody
         try
         {
             var count = 0;
-            int read;
-            while (count <= MaxBytes && (read = await request.Body.ReadAsync(buffer.AsMemory(count, MaxBytes + 1 - count), cancellationToken)) > 0)
+            try
             {
-                count += read;
+                int read;
+                while (count <= MaxBytes && (read = await request.Body.ReadAsync(buffer.AsMemory(count, MaxBytes + 1 - count), cancellationToken)) > 0)
+                {
+                    count += read;
+                }
+            }
+            catch (BadHttpRequestException ex)
+            {
+                // A body Kestrel cannot read (broken chunked coding, cut short): the client's fault, so its status
+                // (400), not an unhandled exception logged as an error (found by fuzzing).
+                return ("", Results.Problem(statusCode: ex.StatusCode, title: "The request body could not be read.", detail: ex.Message));
             }
 
             if (count > MaxBytes)

@@ -19,7 +19,7 @@ public sealed partial class AuthMiddleware
         public static partial void RevalidationFailed(ILogger logger, string path, string user, Exception exception);
 
         [LoggerMessage(EventId = 5023, Level = LogLevel.Debug, EventName = "WatchingAuthentication",
-            Message = "Watching the authentication of {User} on {Path}: expires {Expires:O}, re-checked every {Interval}.")]
-        public static partial void Watching(ILogger logger, string user, string path, DateTimeOffset? expires, TimeSpan interval);
+            Message = "Watching the authentication of {User} on {Path}: {Checks}.")]
+        public static partial void Watching(ILogger logger, string user, string path, string checks);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -52,7 +53,11 @@ public sealed partial class AuthMiddleware(IApplication inner) : ApplicationMidd
         }
 
         var logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger(SwitchboardDiagnostics.SecurityLogCategory) ?? NullLogger.Instance;
-        Log.Watching(logger, user.Identity?.Name ?? "(unnamed user)", scope.Path, expires, options.RevalidationInterval);
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.Watching(logger, user.Identity?.Name ?? "(unnamed user)", scope.Path, DescribeWatch(options, expires));
+        }
+
         using var watch = new AuthenticationWatch(
             scope, send, options, options.CloseOnAuthenticationExpiration ? expires : null, scope.Services.GetService<TimeProvider>() ?? TimeProvider.System, logger);
         await Inner.InvokeAsync(scope, receive, watch.Send).ConfigureAwait(false);
@@ -96,5 +101,17 @@ public sealed partial class AuthMiddleware(IApplication inner) : ApplicationMidd
         var provider = context.RequestServices.GetService<IAuthenticationSchemeProvider>();
         var scheme = provider is null ? null : await provider.GetDefaultAuthenticateSchemeAsync().ConfigureAwait(false);
         return scheme is null ? [] : [scheme.Name];
+    }
+
+    /// <summary>What is watched, in words: only the checks that run, so that no absent expiry or zero interval is logged.</summary>
+    private static string DescribeWatch(AuthMiddlewareOptions options, DateTimeOffset? expires)
+    {
+        var closes = options.CloseOnAuthenticationExpiration && expires is { } at
+            ? "closed when it expires at " + at.ToString("O", CultureInfo.InvariantCulture)
+            : null;
+        var rechecked = options.RevalidationInterval > TimeSpan.Zero
+            ? "re-checked every " + options.RevalidationInterval.ToString("c", CultureInfo.InvariantCulture)
+            : null;
+        return closes is not null && rechecked is not null ? closes + ", " + rechecked : closes ?? rechecked ?? "no checks";
     }
 }

@@ -10,9 +10,14 @@ internal sealed partial class WebSocketConnection
             Message = "WSCONNECTING {Path}: waiting for the application to accept.")]
         public static partial void Connecting(ILogger logger, string path);
 
+        // Two events rather than one with a nullable subprotocol, which would log "(subprotocol (null))".
         [LoggerMessage(EventId = 1011, Level = LogLevel.Debug, EventName = "WebSocketAccepted",
-            Message = "WSCONNECT {Path} (subprotocol {Subprotocol}).")]
-        public static partial void Accepted(ILogger logger, string path, string? subprotocol);
+            Message = "WSCONNECT {Path}.")]
+        public static partial void Accepted(ILogger logger, string path);
+
+        [LoggerMessage(EventId = 1030, Level = LogLevel.Debug, EventName = "WebSocketAcceptedWithSubprotocol",
+            Message = "WSCONNECT {Path} with subprotocol {Subprotocol}.")]
+        public static partial void AcceptedWithSubprotocol(ILogger logger, string path, string subprotocol);
 
         [LoggerMessage(EventId = 1012, Level = LogLevel.Debug, EventName = "WebSocketRejected",
             Message = "WSREJECT {Path}: handshake refused with HTTP {StatusCode} (0: the client left).")]

@@ -364,7 +364,15 @@ internal sealed partial class WebSocketConnection : ISendBatching
             shutdownRequested = _shutdownRequested;
         }
 
-        Log.Accepted(_logger, Path, subprotocol);
+        if (subprotocol is null)
+        {
+            Log.Accepted(_logger, Path);
+        }
+        else
+        {
+            Log.AcceptedWithSubprotocol(_logger, Path, subprotocol);
+        }
+
         AccessLogConnected();
 
         // The handshake ends here, on the application's flow: events from now on are not its children.

@@ -10,12 +10,19 @@ namespace Switchboard.AspNetCore.Internal;
 /// <remarks>
 /// <see cref="System.Net.WebSockets.WebSocket"/> writes each frame with exactly one <see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>
 /// and serialises its own frames; the outbox writes its batches one at a time. So one lock held for the duration of each
-/// write is enough to keep every frame whole. Reads pass straight through: a zero-byte read stays a zero-byte read,
-/// so an idle connection still holds no receive buffer.
+/// write is enough to keep every frame whole. Reads pass straight through (a zero-byte read stays a zero-byte read,
+/// so an idle connection still holds no receive buffer), watched by a <see cref="ClientFrameScanner"/>: after the
+/// header of an unmasked frame, reads return zero bytes until the WebSocket has the four mask bytes it waits for, so
+/// that it refuses the frame with 1002 at once instead of waiting for bytes that may never come.
 /// </remarks>
 internal sealed class WebSocketTransportStream : Stream
 {
+    // The most bytes the WebSocket may still wait for after an unmasked frame's second header byte: an 8-byte length and the mask.
+    private const int UnmaskedFramePadding = 12;
+
     private readonly Stream _inner;
+    private readonly ClientFrameScanner _scanner = new();
+    private int _padding;
 
     // The write lock. Not a SemaphoreSlim: its Wait and Release each take a monitor, two per frame, and a profile of a
     // room broadcast showed them contended between the writing thread and the one completing the previous write.
@@ -75,13 +82,44 @@ internal sealed class WebSocketTransportStream : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        _inner.ReadAsync(buffer, cancellationToken);
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_padding > 0)
+        {
+            return new ValueTask<int>(Pad(buffer.Span));
+        }
+
+        var read = _inner.ReadAsync(buffer, cancellationToken);
+        if (buffer.IsEmpty)
+        {
+            // The idle wait: nothing to scan, and no state machine held per idle connection.
+            return read;
+        }
+
+        if (!read.IsCompletedSuccessfully)
+        {
+            return ScanAfterAsync(read, buffer);
+        }
+
+        var count = read.Result;
+        Scan(buffer.Span[..count]);
+        return new ValueTask<int>(count);
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        _inner.ReadAsync(buffer, offset, count, cancellationToken);
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        if (_padding > 0)
+        {
+            return Pad(buffer.AsSpan(offset, count));
+        }
+
+        var read = _inner.Read(buffer, offset, count);
+        Scan(buffer.AsSpan(offset, read));
+        return read;
+    }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
 
@@ -101,6 +139,31 @@ internal sealed class WebSocketTransportStream : Stream
         }
 
         base.Dispose(disposing);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> ScanAfterAsync(ValueTask<int> read, Memory<byte> buffer)
+    {
+        var count = await read.ConfigureAwait(false);
+        Scan(buffer.Span[..count]);
+        return count;
+    }
+
+    private void Scan(ReadOnlySpan<byte> bytes)
+    {
+        if (!_scanner.FoundUnmaskedFrame && _scanner.Scan(bytes))
+        {
+            _padding = UnmaskedFramePadding;
+        }
+    }
+
+    /// <summary>Returns zero bytes in place of the mask an unmasked frame lacks; the connection ends with the WebSocket's 1002.</summary>
+    private int Pad(Span<byte> buffer)
+    {
+        var count = Math.Min(buffer.Length, _padding);
+        buffer[..count].Clear();
+        _padding -= count;
+        return count;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]

@@ -158,7 +158,8 @@ internal sealed class RedisShard : IAsyncDisposable
     public RedisChannelLayerException Failure(string operation, Exception exception) => new(
         exception is TimeoutException or RedisTimeoutException
             ? $"The Redis channel layer could not {operation} on {Host.DisplayName}: no answer within {_timeout} (OperationTimeout). Check that Redis is running and reachable; the layer reconnects by itself."
-            : $"The Redis channel layer could not {operation} on {Host.DisplayName}: {exception.Message} Check that Redis is running and reachable; the layer reconnects by itself.",
+            // The client's own text comes last, so that its punctuation (or lack of it) ends the message.
+            : $"The Redis channel layer could not {operation} on {Host.DisplayName}. Check that Redis is running and reachable; the layer reconnects by itself. The Redis client said: {exception.Message}",
         Host.DisplayName,
         exception);
 

@@ -6,7 +6,7 @@ namespace Switchboard;
 internal static partial class JsonLog
 {
     [LoggerMessage(EventId = 2020, Level = LogLevel.Warning, EventName = "InvalidJson",
-        Message = "{Consumer} received a text message that is not valid JSON on {Scope}: {Error}. Closing with 1007.")]
+        Message = "{Consumer} received a text message that is not valid JSON on {Scope}, closing with 1007: {Error}")]
     public static partial void InvalidJson(ILogger logger, string consumer, ConnectionScope scope, string error);
 
     [LoggerMessage(EventId = 2021, Level = LogLevel.Warning, EventName = "BinaryMessageToJsonConsumer",

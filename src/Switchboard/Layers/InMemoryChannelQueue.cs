@@ -14,7 +14,8 @@ namespace Switchboard;
 /// over the budget, or messages that expired unread) the queue keeps a <see cref="DroppedMessages"/> marker at that
 /// place instead, merging consecutive losses, so its reader learns of every gap in order. Markers cost one entry each
 /// and at most one follows each kept message, so they stay bounded too.</para>
-/// <para>An idle queue (no messages, no markers, no waiters) is removed from the layer by the sweep or by flush. Removal sets
+/// <para>An idle queue (no messages, no markers, no waiters) is removed from the layer by the sweep, by flush, or when its
+/// last waiting receive is cancelled. Removal sets
 /// <see cref="_removed"/> and takes the queue out of the layer's map, both under this lock; a sender or receiver that
 /// fetched the queue before that sees the flag under the same lock and fetches (or creates) the current queue again,
 /// so nothing is ever written to a queue nobody can read.</para>
@@ -198,7 +199,11 @@ internal sealed class InMemoryChannelQueue
         }
     }
 
-    /// <summary>Unlinks a waiter whose receive was cancelled; <see langword="false"/> when someone else already owns it.</summary>
+    /// <summary>Unlinks a waiter whose receive was cancelled, and removes the queue when that leaves it idle;
+    /// <see langword="false"/> when someone else already owns the waiter.</summary>
+    /// <remarks>A consumer's receive is cancelled when its connection ends: removing its idle queue then (as Channels'
+    /// in-memory layer deletes an empty queue after every receive) frees it at once instead of at the next sweep, up to
+    /// an expiry later. The churn soak found the difference: every departed connection's queue stayed for up to a minute.</remarks>
     public bool TryUnlink(ReceiveWaiter waiter)
     {
         lock (_lock)
@@ -209,6 +214,7 @@ internal sealed class InMemoryChannelQueue
             }
 
             Unlink(waiter);
+            RemoveIfIdle();
             return true;
         }
     }

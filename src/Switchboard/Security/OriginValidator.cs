@@ -69,7 +69,15 @@ public sealed partial class OriginValidator : ApplicationMiddleware
         }
 
         var logger = scope.Services.GetService<ILoggerFactory>()?.CreateLogger(SwitchboardDiagnostics.SecurityLogCategory) ?? NullLogger.Instance;
-        Log.OriginRefused(logger, scope.Path, origin ?? "(none)", string.Join(", ", AllowedOrigins));
+        if (origin is null)
+        {
+            Log.OriginMissing(logger, scope.Path, string.Join(", ", AllowedOrigins));
+        }
+        else
+        {
+            Log.OriginRefused(logger, scope.Path, origin, string.Join(", ", AllowedOrigins));
+        }
+
         return ConnectionRefusal.RefuseAsync(scope, receive, send, httpStatus: 403, reason: "origin");
     }
 

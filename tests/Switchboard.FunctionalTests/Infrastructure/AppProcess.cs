@@ -42,12 +42,14 @@ public sealed partial class AppProcess : IAsyncDisposable
     public static AppProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null) =>
         StartAssembly(typeof(Chat.ChatServer).Assembly.Location, args, environment);
 
-    /// <summary>Any built app as <c>dotnet APP.dll ARGS</c>, run from its output folder.</summary>
-    public static AppProcess StartAssembly(string assembly, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Any built app as <c>dotnet APP.dll ARGS</c>, run from its output folder or from <paramref name="workingDirectory"/>
+    /// (its content root, such as a project folder with wwwroot).</summary>
+    public static AppProcess StartAssembly(
+        string assembly, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Path.GetDirectoryName(assembly)!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(assembly)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,

@@ -94,6 +94,21 @@ public class PackageTests(PackedSet packed)
         }
     }
 
+    [Fact]
+    public void Pack_Switchboard_CarriesTheAnalyzer_AndEveryPackageOfTheSetPassesItOn()
+    {
+        // The build-time checks (docs/consumers.md, SB1001-SB1003) come with the core package...
+        Assert.Contains("analyzers/dotnet/cs/Switchboard.Analyzers.dll", packed.Files["Switchboard"]);
+        Assert.DoesNotContain(packed.Files.Keys, id => id == "Switchboard.Analyzers");
+
+        // ...and reach a project that adds any other package of the set: NuGet's default would exclude a dependency's analyzers.
+        foreach (var id in SetDependencies.Keys.Where(id => SetDependencies[id].Contains("Switchboard")))
+        {
+            var core = packed.Manifests[id].Descendants().Single(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "Switchboard");
+            Assert.DoesNotContain("Analyzers", (string?)core.Attribute("exclude") ?? "", StringComparison.Ordinal);
+        }
+    }
+
     private IEnumerable<(string Id, string Version)> Dependencies(string id) =>
         packed.Manifests[id].Descendants().Where(e => e.Name.LocalName == "dependency")
             .Select(e => ((string)e.Attribute("id")!, (string)e.Attribute("version")!));

@@ -80,16 +80,49 @@ public sealed class InMemoryChannelLayerTests : ChannelLayerTestsBase
     }
 
     [Fact]
+    public async Task ReceiveAsync_CancelledOnIdleChannel_RemovesTheQueueAtOnce()
+    {
+        // Found by the churn soak: every departed consumer's queue stayed until the next sweep, up to an expiry later.
+        var layer = InMemoryLayer();
+        using (var cts = new CancellationTokenSource())
+        {
+            var cancelled = layer.ReceiveAsync("departed.consumer", cts.Token).AsTask();
+            Assert.Equal(1, layer.ChannelCount);
+            await cts.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(DefaultTimeout));
+        }
+
+        Assert.Equal(0, layer.ChannelCount);
+
+        // The channel still works: a send after the removal is kept for the next reader.
+        await layer.SendAsync("departed.consumer", Numbered("test.after", 1));
+        Assert.Equal("test.after", (await layer.ReceiveAsync("departed.consumer").AsTask().WaitAsync(DefaultTimeout)).Type);
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_CancelledWhileAnotherWaits_KeepsTheQueue()
+    {
+        var layer = InMemoryLayer();
+        var waiting = layer.ReceiveAsync("shared").AsTask();
+        using (var cts = new CancellationTokenSource())
+        {
+            var cancelled = layer.ReceiveAsync("shared", cts.Token).AsTask();
+            await cts.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(DefaultTimeout));
+        }
+
+        Assert.Equal(1, layer.ChannelCount);
+        await layer.SendAsync("shared", Numbered("test.one", 1));
+        Assert.Equal("test.one", (await waiting.WaitAsync(DefaultTimeout)).Type);
+    }
+
+    [Fact]
     public async Task Sweep_AbandonedChannel_FreesItsMessagesAndQueue()
     {
         var layer = InMemoryLayer();
         await layer.SendAsync("abandoned", Numbered("test.unread", 1));
-        using (var cts = new CancellationTokenSource())
-        {
-            var cancelled = layer.ReceiveAsync("cancelled.reader", cts.Token).AsTask();
-            await cts.CancelAsync();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(DefaultTimeout));
-        }
+        await layer.SendAsync("drained", Numbered("test.read", 1));
+        await layer.ReceiveAsync("drained"); // an idle queue stays until the sweep
 
         Assert.Equal(2, layer.ChannelCount);
 
@@ -397,12 +430,9 @@ public sealed class InMemoryChannelLayerTests : ChannelLayerTestsBase
         }
 
         var layer = InMemoryLayer(new ChannelLayerTestOptions { Expiry = TimeSpan.FromDays(365) });
-        using (var cts = new CancellationTokenSource())
-        {
-            var cancelled = layer.ReceiveAsync("idle", cts.Token).AsTask();
-            await cts.CancelAsync();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(DefaultTimeout));
-        }
+        await layer.SendAsync("idle", Numbered("test.read", 1));
+        await layer.ReceiveAsync("idle");
+        Assert.Equal(1, layer.ChannelCount);
 
         _time.Advance(TimeSpan.FromHours(1));
 
