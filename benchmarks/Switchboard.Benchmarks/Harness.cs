@@ -24,6 +24,9 @@ internal sealed class Harness(BenchmarkOptions options, string repositoryRoot)
 
     private const string ServerDidNotStart = "the server did not start";
 
+    // Bounds the warm-up of a target whose round takes almost no time.
+    private const int MaxWarmupRounds = 50;
+
     private readonly List<ServerProcess> _servers = [];
 
     /// <summary>Runs everything; returns the exit code.</summary>
@@ -124,20 +127,18 @@ internal sealed class Harness(BenchmarkOptions options, string repositoryRoot)
         if (loaded.Count > 0 && await StartAsync(target, results, loaded[0], cancellationToken) is { } server)
         {
             // Run 0 is the warm-up (JIT, connection pools, GC sizing): a quarter of the work, not reported, but checked.
-            for (var run = 0; run <= options.Repeat && !cancellationToken.IsCancellationRequested; run++)
+            // Its round repeats until options.Warmup has passed, at most MaxWarmupRounds times.
+            var warming = Stopwatch.StartNew();
+            var rounds = 0;
+            do
             {
-                foreach (var workload in loaded)
-                {
-                    foreach (var result in await RunWorkloadAsync(new WorkloadContext(server, target, options, run, cancellationToken), workload))
-                    {
-                        Add(results, result with { ServerMemory = result.ServerMemory ?? server.ReadMemory() });
-                    }
+                await RunRoundAsync(server, target, loaded, 0, results, cancellationToken);
+            }
+            while (++rounds < MaxWarmupRounds && warming.Elapsed < options.Warmup && !cancellationToken.IsCancellationRequested);
 
-                    if (cancellationToken.IsCancellationRequested)
-                    {
-                        break;
-                    }
-                }
+            for (var run = 1; run <= options.Repeat && !cancellationToken.IsCancellationRequested; run++)
+            {
+                await RunRoundAsync(server, target, loaded, run, results, cancellationToken);
             }
 
             StopServers();
@@ -148,6 +149,23 @@ internal sealed class Harness(BenchmarkOptions options, string repositoryRoot)
         {
             Add(results, await IdleWorkload.RunAsync(new WorkloadContext(fresh, target, options, 1, cancellationToken)));
             StopServers();
+        }
+    }
+
+    private async Task RunRoundAsync(
+        ServerProcess server, TargetDefinition target, List<string> workloads, int run, List<WorkloadResult> results, CancellationToken cancellationToken)
+    {
+        foreach (var workload in workloads)
+        {
+            foreach (var result in await RunWorkloadAsync(new WorkloadContext(server, target, options, run, cancellationToken), workload))
+            {
+                Add(results, result with { ServerMemory = result.ServerMemory ?? server.ReadMemory() });
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
         }
     }
 

@@ -42,9 +42,10 @@ internal sealed class Report(
     /// <summary>The goals of issue 5, checked on this run.</summary>
     public IReadOnlyList<Goal> Goals => Benchmarks.Goals.Evaluate(_rows);
 
-    private string Aggregation => options.Repeat == 1
-        ? "one measured run per workload after a warm-up run (idle: one run on a fresh server)"
-        : $"the median of {options.Repeat} measured runs by rate (lower middle for an even count) after a warm-up run; lost/dup/ooo/closed/err summed over the runs";
+    private string Aggregation => (options.Repeat == 1
+        ? "one measured run per workload"
+        : $"the median of {options.Repeat} measured runs by rate (lower middle for an even count; lost/dup/ooo/closed/err summed over the runs)")
+        + $" after warm-up rounds of every workload at a quarter of its work, repeated for at least {options.Warmup.TotalSeconds:0} s per target (idle: one run on a fresh server)";
 
     /// <summary>
     /// The results section: what was run, the goals, the charts (when <paramref name="withCharts"/>), and one table per

@@ -5,20 +5,27 @@ namespace Switchboard.Reliability.Soak;
 
 /// <summary>
 /// Checks through the channel layer that no group kept a departed member: one probe client per room says one thing,
-/// and the layer's per-member delivery counter (<c>switchboard.layer.messages.sent</c>: a group send counts once per
+/// and the layer's per-member delivery counter (<c>switchboard.layer.sent.messages</c>: a group send counts once per
 /// member) must grow by exactly the members still connected, the probe included.
 /// </summary>
 internal static class MembershipProbe
 {
-    /// <summary>The instrument counting layer deliveries; the first name found is used (the diagnostics contract may rename it).</summary>
-    public static readonly string[] DeliveryCounters = ["switchboard.layer.messages.sent", "switchboard.layer.message.sent", "switchboard.layer.messages_sent"];
+    /// <summary>The instrument counting layer deliveries (docs/diagnostics.md).</summary>
+    public const string DeliveryCounter = "switchboard.layer.sent.messages";
 
     public static async Task<(double Delivered, int Expected, string Instrument)> RunAsync(
         Uri webSocketBase, IReadOnlyDictionary<string, int> residents, RuntimeCounters counters)
     {
         await counters.SettleAsync().ConfigureAwait(false);
-        var instrument = DeliveryCounters.FirstOrDefault(name => counters.Total(name) > 0) ?? DeliveryCounters[0];
-        var before = counters.Total(instrument);
+        // The chatters' messages went through the layer: a counter still at 0 is a renamed or missing instrument, and
+        // would read as "no member kept" if the probe went on.
+        var before = counters.Total(DeliveryCounter);
+        if (before == 0)
+        {
+            throw new InvalidOperationException(
+                $"The app reported no '{DeliveryCounter}' although its chatters sent through the layer: check the instrument's name in docs/diagnostics.md.");
+        }
+
         var expected = 0;
         foreach (var (room, members) in residents)
         {
@@ -44,6 +51,6 @@ internal static class MembershipProbe
         }
 
         await counters.SettleAsync().ConfigureAwait(false);
-        return (counters.Total(instrument) - before, expected, instrument);
+        return (counters.Total(DeliveryCounter) - before, expected, DeliveryCounter);
     }
 }

@@ -24,6 +24,16 @@ internal sealed record ProcessSnapshot(string Label)
 
     public double? ActiveConnections { get; init; }
 
+    /// <summary>Gets how many methods the JIT compiled so far (tiering recompiles hot ones), which native memory follows.</summary>
+    public double? JitCompiledMethods { get; init; }
+
+    /// <summary>
+    /// Gets RSS less the free memory the GC keeps committed (committed less the heap): what the process holds for itself.
+    /// After a forced full GC the server GC still keeps about one gen0 budget committed, and that budget, adapted at run
+    /// time, swings RSS by tens of MiB from one snapshot to the next with the same live heap.
+    /// </summary>
+    public long HeldBytes => RssBytes - (long)Math.Max(0, (GcCommittedBytes ?? 0) - (GcHeapBytes ?? 0));
+
     /// <summary>Reads /proc/PID/status (VmRSS, Threads) and counts /proc/PID/fd, then the counters' last reports.</summary>
     public static ProcessSnapshot Take(string label, int processId, RuntimeCounters counters)
     {
@@ -53,10 +63,11 @@ internal sealed record ProcessSnapshot(string Label)
             GcHeapBytes = counters.Latest("dotnet.gc.last_collection.heap.size"),
             GcCommittedBytes = counters.Latest("dotnet.gc.last_collection.memory.committed_size"),
             ActiveConnections = counters.Latest("switchboard.server.active_connections"),
+            JitCompiledMethods = counters.Latest("dotnet.jit.compiled_methods"),
         };
     }
 
     public override string ToString() =>
         FormattableString.Invariant(
-            $"{Label,-22} RSS {RssBytes / 1048576.0,7:F1} MiB  GC heap {GcHeapBytes / 1048576.0,5:F1} MiB (committed {GcCommittedBytes / 1048576.0,5:F1})  timers {TimerCount,5}  fds {OpenFiles,5}  threads {Threads,3}  pool threads {ThreadPoolThreads,3}  pool queue {ThreadPoolQueue,3}  connections {ActiveConnections,5}");
+            $"{Label,-22} RSS {RssBytes / 1048576.0,7:F1} MiB (held {HeldBytes / 1048576.0,6:F1})  GC heap {GcHeapBytes / 1048576.0,5:F1} MiB (committed {GcCommittedBytes / 1048576.0,5:F1})  timers {TimerCount,5}  fds {OpenFiles,5}  threads {Threads,3}  pool threads {ThreadPoolThreads,3}  pool queue {ThreadPoolQueue,3}  connections {ActiveConnections,5}  jitted {JitCompiledMethods,6}");
 }

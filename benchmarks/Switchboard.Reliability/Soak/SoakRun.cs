@@ -6,10 +6,10 @@ namespace Switchboard.Reliability.Soak;
 
 /// <summary>
 /// The churn soak: the reference app (Release) as its own process; chatters stay in their rooms and chat throughout
-/// while waves of connections join rooms and leave. Afterwards, measured after a forced full GC each time and compared
-/// with the same figures after the first wave: RSS within 10 %, GC heap within 10 %, timers, open files and connections
-/// back to where they were, no group with a departed member (checked through the layer's delivery counter), and no
-/// chatter message lost.
+/// while waves of connections join rooms and leave. Afterwards, measured after a forced full GC each time: the memory
+/// the process holds (RSS less the GC's free committed memory) and the GC heap within 10 % and open files within 2 of
+/// their levels in the middle of the run, timers and connections back to where they were after the first wave, no
+/// group with a departed member (checked through the layer's delivery counter), and no chatter message lost.
 /// </summary>
 internal static class SoakRun
 {
@@ -96,11 +96,19 @@ internal static class SoakRun
         var first = afterFirst!;
         report.Check(failed == 0, $"every churn connection joined and left ({failed} failed)");
         report.Check(lost == 0 && chatterProblems.Count == 0, $"chatters lost nothing (lost {lost}{string.Concat(chatterProblems.Take(3).Select(p => "; " + p))})");
-        report.Check(afterLast.RssBytes <= first.RssBytes * 1.10, Percent("RSS", first.RssBytes, afterLast.RssBytes));
         // The live heap and the open files must not grow through the second half of the run: pools, caches and the
         // runtime's own handles settle in the first waves, while a leak of a few bytes or one handle per thousands of
         // connections would show over the tens of thousands of the second half.
         var middle = snapshots.Count > 0 ? snapshots[(snapshots.Count - 1) / 2] : first;
+
+        // Raw RSS is shown, not checked: after the forced GCs the server GC still keeps about one gen0 budget of free
+        // memory committed, and it adapts that budget at run time, so RSS swings by tens of MiB between snapshots with
+        // the same live heap (docs/reliability.md). The memory the process holds for itself (RSS less that free memory)
+        // does not swing with it, and grows in the first waves only, as the JIT recompiles hot methods at tier 1.
+        report.Lines.Add("  " + Percent("RSS", first.RssBytes, afterLast.RssBytes).Replace("within 10 % of", "compared with", StringComparison.Ordinal) + ", not a check");
+        report.Check(
+            afterLast.HeldBytes <= middle.HeldBytes * 1.10,
+            Percent("memory held (RSS less the GC's free committed memory)", middle.HeldBytes, afterLast.HeldBytes).Replace("after wave 1", middle.Label, StringComparison.Ordinal));
         report.Check(
             afterLast.GcHeapBytes <= middle.GcHeapBytes * 1.10,
             Percent("GC heap", middle.GcHeapBytes ?? 0, afterLast.GcHeapBytes ?? 0).Replace("after wave 1", middle.Label, StringComparison.Ordinal));
