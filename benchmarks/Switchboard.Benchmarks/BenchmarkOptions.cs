@@ -38,7 +38,7 @@ internal sealed class BenchmarkOptions
           --idle-connections N idle: idle sockets opened on a fresh server [5000]
           --warmup SECONDS     least time the warm-up round (every workload at a quarter of its work) repeats
                                before the measured runs, so that the JIT's tier-up is done; 0: one round [15]
-          --repeat N           measured runs per workload; the median run (by rate) is reported [1]
+          --repeat N           measured runs per workload; the median run (by rate) is reported [3]
           --timeout SECONDS    limit per workload run [120]
           --results DIR        where latest.md, the JSON files and the charts go [benchmarks/results]
         """;
@@ -81,7 +81,7 @@ internal sealed class BenchmarkOptions
 
     public int IdleConnections { get; private set; } = 5000;
 
-    public int Repeat { get; private set; } = 1;
+    public int Repeat { get; private set; } = 3;
 
     /// <summary>
     /// Gets the least time the warm-up round repeats. .NET servers compile hot methods again at tier 1 (with the profile
@@ -116,6 +116,7 @@ internal sealed class BenchmarkOptions
             options.IdleConnections = 500;
             options.Timeout = TimeSpan.FromSeconds(60);
             options.Warmup = TimeSpan.Zero;
+            options.Repeat = 1;
         }
 
         for (var i = 0; i < args.Count; i++)

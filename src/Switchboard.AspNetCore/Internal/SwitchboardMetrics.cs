@@ -6,8 +6,10 @@ namespace Switchboard.AspNetCore.Internal;
 /// The interface server's instruments on the <c>Switchboard</c> meter. Instrument names are public contract:
 /// dashboards and alerts refer to them, and docs/diagnostics.md lists them (a test keeps the two in step).
 /// </summary>
-/// <remarks>Per-message calls pass tags as single <see cref="KeyValuePair{TKey,TValue}"/> arguments or none, which
-/// allocate nothing; with no listener an <c>Add</c> returns after one field check.</remarks>
+/// <remarks>The counters of every frame in and out are observable: adds go to a <see cref="StripedCounter"/> and a
+/// listener reads the totals when it collects, so a message costs no listener call. The others pass tags as single
+/// <see cref="KeyValuePair{TKey,TValue}"/> arguments or none, which allocate nothing. With no listener an add returns
+/// after one field check.</remarks>
 internal sealed class SwitchboardMetrics
 {
     // One meter for the whole of Switchboard: the name is the core's, so the layer and the server can never drift apart.
@@ -22,10 +24,14 @@ internal sealed class SwitchboardMetrics
     private readonly UpDownCounter<long> _activeConnections;
     private readonly Counter<long> _openedConnections;
     private readonly Counter<long> _refusedHandshakes;
-    private readonly Counter<long> _messagesReceived;
-    private readonly Counter<long> _bytesReceived;
-    private readonly Counter<long> _messagesSent;
-    private readonly Counter<long> _bytesSent;
+    private readonly ObservableCounter<long> _messagesReceived;
+    private readonly ObservableCounter<long> _bytesReceived;
+    private readonly ObservableCounter<long> _messagesSent;
+    private readonly ObservableCounter<long> _bytesSent;
+    private readonly StripedCounter _messagesReceivedTotal = new();
+    private readonly StripedCounter _bytesReceivedTotal = new();
+    private readonly StripedCounter _messagesSentTotal = new();
+    private readonly StripedCounter _bytesSentTotal = new();
     private readonly Counter<long> _messagesDropped;
     private readonly Counter<long> _overflowCloses;
 
@@ -40,14 +46,14 @@ internal sealed class SwitchboardMetrics
             "switchboard.server.opened.connections", "{connection}", "Connections the interface server has started serving, by scope type.");
         _refusedHandshakes = meter.CreateCounter<long>(
             "switchboard.websocket.refused.handshakes", "{handshake}", "WebSocket handshakes answered with an HTTP error instead of 101, by reason.");
-        _messagesReceived = meter.CreateCounter<long>(
-            "switchboard.websocket.received.messages", "{message}", "WebSocket messages received from clients.");
-        _bytesReceived = meter.CreateCounter<long>(
-            "switchboard.websocket.received.bytes", "By", "Payload bytes of the WebSocket messages received from clients.");
-        _messagesSent = meter.CreateCounter<long>(
-            "switchboard.websocket.sent.messages", "{message}", "WebSocket messages written to clients.");
-        _bytesSent = meter.CreateCounter<long>(
-            "switchboard.websocket.sent.bytes", "By", "Payload bytes of the WebSocket messages written to clients.");
+        _messagesReceived = meter.CreateObservableCounter(
+            "switchboard.websocket.received.messages", _messagesReceivedTotal.Sum, "{message}", "WebSocket messages received from clients.");
+        _bytesReceived = meter.CreateObservableCounter(
+            "switchboard.websocket.received.bytes", _bytesReceivedTotal.Sum, "By", "Payload bytes of the WebSocket messages received from clients.");
+        _messagesSent = meter.CreateObservableCounter(
+            "switchboard.websocket.sent.messages", _messagesSentTotal.Sum, "{message}", "WebSocket messages written to clients.");
+        _bytesSent = meter.CreateObservableCounter(
+            "switchboard.websocket.sent.bytes", _bytesSentTotal.Sum, "By", "Payload bytes of the WebSocket messages written to clients.");
         _messagesDropped = meter.CreateCounter<long>(
             "switchboard.websocket.dropped.messages", "{message}", "Outgoing WebSocket messages discarded by the interface server, by reason (outbound_overflow: the socket's outbound queue was over its byte budget).");
         _overflowCloses = meter.CreateCounter<long>(
@@ -68,14 +74,20 @@ internal sealed class SwitchboardMetrics
 
     public void MessageReceived(int bytes)
     {
-        _messagesReceived.Add(1);
-        _bytesReceived.Add(bytes);
+        if (_messagesReceived.Enabled || _bytesReceived.Enabled)
+        {
+            _messagesReceivedTotal.Add(1);
+            _bytesReceivedTotal.Add(bytes);
+        }
     }
 
     public void MessagesSent(int count, long bytes)
     {
-        _messagesSent.Add(count);
-        _bytesSent.Add(bytes);
+        if (_messagesSent.Enabled || _bytesSent.Enabled)
+        {
+            _messagesSentTotal.Add(count);
+            _bytesSentTotal.Add(bytes);
+        }
     }
 
     public void MessagesDropped(int count, string reason) =>

@@ -5,8 +5,10 @@ namespace Switchboard;
 
 /// <summary>
 /// The channel-layer instruments, on the meter <c>Switchboard</c>, shared by every layer. Adding to a counter nobody
-/// listens to costs a field check, so the layers count on their hot paths; timing is done only while a listener has the
-/// duration histogram enabled (<see cref="StartOperation"/> returns 0 otherwise), so an unobserved call reads no clock.
+/// listens to costs a field check, so the layers count on their hot paths; the one counted per message received is
+/// observable, summed in a <see cref="StripedCounter"/> and reported when a listener collects. Timing is done only while
+/// a listener has the duration histogram enabled (<see cref="StartOperation"/> returns 0 otherwise), so an unobserved
+/// call reads no clock.
 /// </summary>
 internal sealed class ChannelLayerMetrics : IDisposable
 {
@@ -34,6 +36,7 @@ internal sealed class ChannelLayerMetrics : IDisposable
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
     private readonly KeyValuePair<string, object?> _layerType;
+    private readonly StripedCounter _received = new();
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/> (so a DI container scopes and
     /// disposes them), or on an own meter when there is no factory.</summary>
@@ -46,8 +49,8 @@ internal sealed class ChannelLayerMetrics : IDisposable
         _layerType = new(SwitchboardTags.LayerType, layerType);
         MessagesSent = _meter.CreateCounter<long>(
             "switchboard.layer.sent.messages", "{message}", "Messages stored on a channel or handed to a waiting reader, by send and by group send (once per member).");
-        MessagesReceived = _meter.CreateCounter<long>(
-            "switchboard.layer.received.messages", "{message}", "Messages taken by a receive.");
+        MessagesReceived = _meter.CreateObservableCounter(
+            "switchboard.layer.received.messages", () => new Measurement<long>(_received.Sum(), _layerType), "{message}", "Messages taken by a receive.");
         MessagesDropped = _meter.CreateCounter<long>(
             "switchboard.layer.dropped.messages", "{message}",
             "Messages a layer could not keep, by reason: capacity (a group send skipped a full named channel), budget (a process-specific channel over its byte budget), expired (unread for the expiry).");
@@ -63,7 +66,7 @@ internal sealed class ChannelLayerMetrics : IDisposable
 
     public Counter<long> MessagesSent { get; }
 
-    public Counter<long> MessagesReceived { get; }
+    public ObservableCounter<long> MessagesReceived { get; }
 
     public Counter<long> MessagesDropped { get; }
 
@@ -75,7 +78,13 @@ internal sealed class ChannelLayerMetrics : IDisposable
 
     public void Sent(long count) => MessagesSent.Add(count, _layerType);
 
-    public void Received() => MessagesReceived.Add(1, _layerType);
+    public void Received()
+    {
+        if (MessagesReceived.Enabled)
+        {
+            _received.Add(1);
+        }
+    }
 
     /// <summary>Counts a send refused with <see cref="ChannelFullException"/>.</summary>
     public void Refused() => MessagesRefused.Add(1, _layerType);

@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Switchboard.FunctionalTests.Infrastructure;
 
 /// <summary>Totals of one host's <c>Switchboard</c> meter, by instrument and by instrument and <c>reason</c> tag.</summary>
+/// <remarks>Observable counters (the per-message ones) report their running totals when collected: <see cref="Total"/>
+/// collects them first, and their last report replaces the previous one.</remarks>
 public sealed class SwitchboardMeterCapture : IDisposable
 {
     private readonly MeterListener _listener = new();
@@ -33,6 +35,12 @@ public sealed class SwitchboardMeterCapture : IDisposable
 
             lock (_totals)
             {
+                if (instrument is ObservableCounter<long>)
+                {
+                    _totals[instrument.Name] = value;
+                    return;
+                }
+
                 _totals[instrument.Name] = _totals.GetValueOrDefault(instrument.Name) + value;
                 if (reason is not null)
                 {
@@ -47,6 +55,7 @@ public sealed class SwitchboardMeterCapture : IDisposable
     /// <summary>The total of an instrument, or of its measurements with <c>reason</c> = <paramref name="reason"/>.</summary>
     public long Total(string instrument, string? reason = null)
     {
+        _listener.RecordObservableInstruments();
         lock (_totals)
         {
             return _totals.GetValueOrDefault(reason is null ? instrument : $"{instrument}[{reason}]");

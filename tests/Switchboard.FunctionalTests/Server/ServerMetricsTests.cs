@@ -28,7 +28,8 @@ public class ServerMetricsTests
         {
             lock (totals)
             {
-                totals[instrument.Name] = totals.GetValueOrDefault(instrument.Name) + value;
+                // An observable counter reports its running total when collected.
+                totals[instrument.Name] = instrument is ObservableCounter<long> ? value : totals.GetValueOrDefault(instrument.Name) + value;
             }
         });
         listener.Start();
@@ -49,6 +50,7 @@ public class ServerMetricsTests
 
         await disconnected.Task.DefaultTimeout();
         await server.Logs.WaitForEventAsync("WebSocketDisconnected").DefaultTimeout();
+        listener.RecordObservableInstruments();
         lock (totals)
         {
             Assert.Equal(2, totals["switchboard.websocket.received.messages"]);

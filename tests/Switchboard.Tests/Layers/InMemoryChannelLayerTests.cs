@@ -353,7 +353,8 @@ public sealed class InMemoryChannelLayerTests : ChannelLayerTestsBase
 
             lock (totals)
             {
-                totals[key] = totals.GetValueOrDefault(key) + value;
+                // An observable counter (messages received) reports its running total when collected.
+                totals[key] = instrument is ObservableCounter<long> ? value : totals.GetValueOrDefault(key) + value;
             }
         });
         listener.Start();
@@ -371,6 +372,7 @@ public sealed class InMemoryChannelLayerTests : ChannelLayerTestsBase
             var waiting = layer.ReceiveAsync("member.free", timeout.Token).AsTask();
             await layer.SendAsync("member.free", Numbered("test.direct", 3));       // sent 1, received 1 (handed over)
             await waiting.WaitAsync(DefaultTimeout);
+            listener.RecordObservableInstruments();
         }
         finally
         {
