@@ -2,7 +2,7 @@
 # Builds the reference app (samples/Chat) and the harness in Release, then runs the harness: every target (the Chat
 # app, the raw Kestrel ceiling, SignalR, Django Channels when installed) through every workload, side by side, results
 # in benchmarks/results/. Extra arguments go to the harness (docs/benchmarks.md, or `benchmarks/run.sh --help`):
-#   benchmarks/run.sh              the full run (under 10 minutes on 2 cores)
+#   benchmarks/run.sh              the full run (about 12 minutes on 2 cores)
 #   benchmarks/run.sh --quick      a short smoke run
 #   benchmarks/run.sh --docs       the full run, then rewrite the results in docs/benchmarks.md and its SVG charts
 set -euo pipefail
