@@ -77,7 +77,7 @@ internal sealed class RedisLocalChannels : IDisposable
         while (true)
         {
             var queue = _queues.GetOrAdd(channel, s_createQueue, this);
-            var result = queue.TryReceive(now, cancellationToken, out var message, out var waiter, out var expired);
+            var result = queue.TryReceive(now, cancellationToken, quiet: false, out var message, out var waiter, out var expired);
             OnExpired(channel, expired);
             switch (result)
             {

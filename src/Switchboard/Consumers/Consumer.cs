@@ -434,14 +434,17 @@ public abstract partial class Consumer
         // A backlog (a burst of group sends) is handed to the server as one batch of sends, ended before every wait.
         var batching = Scope.SendBatching;
         var batched = false;
+
+        // The end of the connection cancels this loop's receive: where the layer can, it ends without a throw.
+        var quiet = layer as IQuietReceive;
         try
         {
             while (!_stopped)
             {
-                LayerMessage message;
+                LayerMessage? message;
                 try
                 {
-                    var next = layer.ReceiveAsync(channel, cancellationToken);
+                    var next = quiet is not null ? quiet.ReceiveOrNullAsync(channel, cancellationToken) : ReceiveThrowingAsync(layer, channel, cancellationToken);
                     if (batched && !next.IsCompleted)
                     {
                         batched = EndBatch(batching!);
@@ -458,6 +461,12 @@ public abstract partial class Consumer
                     // The layer failed (a network layer lost its server): the consumer can no longer get its messages.
                     Log.LayerReceiveFailed(FrameworkLogger, GetType().Name, channel, ex);
                     await FailFromLayerAsync(ex).ConfigureAwait(false);
+                    return;
+                }
+
+                if (message is null)
+                {
+                    // The quiet receive's cancellation.
                     return;
                 }
 
@@ -484,6 +493,9 @@ public abstract partial class Consumer
             }
         }
     }
+
+    private static ValueTask<LayerMessage?> ReceiveThrowingAsync(IChannelLayer layer, string channel, CancellationToken cancellationToken) =>
+        layer.ReceiveAsync(channel, cancellationToken)!;
 
     private static bool EndBatch(ISendBatching batching)
     {

@@ -32,7 +32,7 @@ namespace Switchboard;
 /// <c>in_memory</c>): messages sent, received, dropped (by reason: <c>capacity</c>, <c>budget</c>, <c>expired</c>) and
 /// refused, each call's duration and each group send's fan-out; docs/diagnostics.md lists them.</para>
 /// </remarks>
-public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
+public sealed partial class InMemoryChannelLayer : IChannelLayer, IQuietReceive, IDisposable
 {
     /// <summary>The longest prefix <see cref="NewChannelAsync"/> accepts, so that the name stays under <see cref="ChannelNames.MaxLength"/>.</summary>
     public const int MaxPrefixLength = ChannelNames.MaxLength - 1 - (2 * RandomPartLength) - 2;
@@ -177,26 +177,33 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
     /// ordinary channel in this layer.</remarks>
     /// <exception cref="ArgumentException">The channel name is invalid.</exception>
     /// <exception cref="ObjectDisposedException">The layer is disposed, also while waiting.</exception>
-    public ValueTask<LayerMessage> ReceiveAsync(string channel, CancellationToken cancellationToken = default)
+    public ValueTask<LayerMessage> ReceiveAsync(string channel, CancellationToken cancellationToken = default) =>
+        ReceiveCoreAsync(channel, quiet: false, cancellationToken)!;
+
+    /// <inheritdoc />
+    ValueTask<LayerMessage?> IQuietReceive.ReceiveOrNullAsync(string channel, CancellationToken cancellationToken) =>
+        ReceiveCoreAsync(channel, quiet: true, cancellationToken);
+
+    private ValueTask<LayerMessage?> ReceiveCoreAsync(string channel, bool quiet, CancellationToken cancellationToken)
     {
         ChannelNames.ThrowIfInvalidChannelName(channel);
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (cancellationToken.IsCancellationRequested)
         {
-            return ValueTask.FromCanceled<LayerMessage>(cancellationToken);
+            return quiet ? default : ValueTask.FromCanceled<LayerMessage?>(cancellationToken);
         }
 
         var now = _timeProvider.GetTimestamp();
         while (true)
         {
             var queue = _channels.GetOrAdd(channel, s_createQueue, this);
-            var result = queue.TryReceive(now, cancellationToken, out var message, out var waiter, out var expired);
+            var result = queue.TryReceive(now, cancellationToken, quiet, out var message, out var waiter, out var expired);
             OnExpired(channel, expired);
             switch (result)
             {
                 case InMemoryChannelQueue.ReceiveResult.Received:
                     _metrics.Received();
-                    return new ValueTask<LayerMessage>(message!);
+                    return new ValueTask<LayerMessage?>(message!);
                 case InMemoryChannelQueue.ReceiveResult.Waiting:
                     // A Dispose that ran after the check above may have missed this queue: fail its waiters here.
                     Interlocked.MemoryBarrier();
@@ -205,9 +212,9 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IDisposable
                         FailWaiters(queue);
                     }
 
-                    return waiter!.Task;
+                    return waiter!.Task!;
                 case InMemoryChannelQueue.ReceiveResult.Canceled:
-                    return ValueTask.FromCanceled<LayerMessage>(cancellationToken);
+                    return quiet ? default : ValueTask.FromCanceled<LayerMessage?>(cancellationToken);
                 default:
                     continue; // the sweep removed the queue we fetched; fetch the current one
             }

@@ -160,8 +160,10 @@ internal sealed class InMemoryChannelQueue
         }
     }
 
-    /// <summary>Takes the first unexpired message, or links a waiter for the next one.</summary>
-    public ReceiveResult TryReceive(long now, CancellationToken cancellationToken, out LayerMessage? message, out ReceiveWaiter? waiter, out int expired)
+    /// <summary>Takes the first unexpired message, or links a waiter for the next one (which a cancellation completes
+    /// with <see langword="null"/> when <paramref name="quiet"/>, else fails).</summary>
+    public ReceiveResult TryReceive(
+        long now, CancellationToken cancellationToken, bool quiet, out LayerMessage? message, out ReceiveWaiter? waiter, out int expired)
     {
         message = null;
         waiter = null;
@@ -194,7 +196,7 @@ internal sealed class InMemoryChannelQueue
 
             waiter = Interlocked.Exchange(ref _cachedWaiter, null) ?? new ReceiveWaiter(this);
             Link(waiter);
-            waiter.RegisterCancellation(cancellationToken);
+            waiter.RegisterCancellation(cancellationToken, quiet);
             return ReceiveResult.Waiting;
         }
     }

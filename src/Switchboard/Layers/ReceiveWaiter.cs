@@ -26,6 +26,7 @@ internal sealed class ReceiveWaiter : IValueTaskSource<LayerMessage>
     // Continuations run on the thread pool: a sender (or a group send to many members) never runs a reader's code inline.
     private ManualResetValueTaskSourceCore<LayerMessage> _core = new() { RunContinuationsAsynchronously = true };
     private CancellationTokenRegistration _registration;
+    private bool _quiet;
 
     public ReceiveWaiter(InMemoryChannelQueue queue) => _queue = queue;
 
@@ -40,8 +41,12 @@ internal sealed class ReceiveWaiter : IValueTaskSource<LayerMessage>
 
     /// <summary>Registers for cancellation; called under the queue's lock right after linking. The lock is re-entrant,
     /// so a token cancelled meanwhile runs <see cref="OnCanceled"/> inline here, which unlinks and cancels.</summary>
-    public void RegisterCancellation(CancellationToken cancellationToken)
+    /// <param name="cancellationToken">The receive's token.</param>
+    /// <param name="quiet">Whether a cancellation completes the receive with <see langword="null"/> instead of an
+    /// <see cref="OperationCanceledException"/> (<see cref="IQuietReceive"/>).</param>
+    public void RegisterCancellation(CancellationToken cancellationToken, bool quiet)
     {
+        _quiet = quiet;
         _registration = cancellationToken.CanBeCanceled ? cancellationToken.UnsafeRegister(s_onCanceled, this) : default;
     }
 
@@ -88,7 +93,16 @@ internal sealed class ReceiveWaiter : IValueTaskSource<LayerMessage>
     private void OnCanceled(CancellationToken cancellationToken)
     {
         // Unlinking makes this callback the owner; the registration that runs it needs no disposal.
-        if (_queue.TryUnlink(this))
+        if (!_queue.TryUnlink(this))
+        {
+            return;
+        }
+
+        if (_quiet)
+        {
+            _core.SetResult(null!);
+        }
+        else
         {
             _core.SetException(new OperationCanceledException(cancellationToken));
         }

@@ -100,6 +100,35 @@ public sealed class InMemoryChannelLayerTests : ChannelLayerTestsBase
     }
 
     [Fact]
+    public async Task ReceiveOrNullAsync_CancelledWhileWaiting_CompletesWithNullAndRemovesTheQueue()
+    {
+        // The consumer's listening loop ends its receive this way at every connection end, without a throw.
+        var layer = InMemoryLayer();
+        IQuietReceive quiet = layer;
+        using (var cts = new CancellationTokenSource())
+        {
+            var cancelled = quiet.ReceiveOrNullAsync("departed.consumer", cts.Token).AsTask();
+            await cts.CancelAsync();
+            Assert.Null(await cancelled.WaitAsync(DefaultTimeout));
+        }
+
+        Assert.Equal(0, layer.ChannelCount);
+        using (var cancelledBefore = new CancellationTokenSource())
+        {
+            await cancelledBefore.CancelAsync();
+            Assert.Null(await quiet.ReceiveOrNullAsync("departed.consumer", cancelledBefore.Token));
+        }
+
+        // A message is still received as a message, and the public receive still throws when cancelled.
+        await layer.SendAsync("departed.consumer", Numbered("test.after", 1));
+        Assert.Equal("test.after", (await quiet.ReceiveOrNullAsync("departed.consumer", CancellationToken.None).AsTask().WaitAsync(DefaultTimeout))?.Type);
+        using var again = new CancellationTokenSource();
+        var loud = layer.ReceiveAsync("departed.consumer", again.Token).AsTask();
+        await again.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loud.WaitAsync(DefaultTimeout));
+    }
+
+    [Fact]
     public async Task ReceiveAsync_CancelledWhileAnotherWaits_KeepsTheQueue()
     {
         var layer = InMemoryLayer();
