@@ -10,6 +10,10 @@ var url = args.Length > 0 ? args[0] : "redis://127.0.0.1:6379";
 var quick = args.Contains("--quick");
 var scale = quick ? 0.2 : 1.0;
 int Scaled(int n) => Math.Max(5, (int)(n * scale));
+if (quick)
+{
+    LayerWorkloads.WarmupTime = TimeSpan.Zero;
+}
 
 var prefix = "bench" + Guid.NewGuid().ToString("N")[..8];
 RedisChannelLayer Layer()

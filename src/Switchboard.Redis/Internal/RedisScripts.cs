@@ -107,43 +107,49 @@ internal static class RedisScripts
         if #members == 0 then
           return {0, 0, 0, '', ''}
         end
-        local order, buckets = {}, {}
-        for _, name in ipairs(members) do
-          local bang = string.find(name, '!', 1, true)
-          local target = name
-          if bang then
-            target = string.sub(name, 1, bang)
-          end
+        -- Per member this runs a few steps, so the library functions are locals (a global lookup each is slower) and
+        -- the short str headers come from a table.
+        local find, sub, char = string.find, string.sub, string.char
+        local order, buckets, sizes = {}, {}, {}
+        for i = 1, #members do
+          local name = members[i]
+          local bang = find(name, '!', 1, true)
+          local target = bang and sub(name, 1, bang) or name
           local bucket = buckets[target]
           if not bucket then
             bucket = {}
             buckets[target] = bucket
+            sizes[target] = 0
             order[#order + 1] = target
           end
-          bucket[#bucket + 1] = name
+          local size = sizes[target] + 1
+          sizes[target] = size
+          bucket[size] = name
         end
-        local head = ARGV[3] .. ARGV[4] .. ARGV[5] .. string.char(176) .. '__asgi_channel__'
+        local fixstr = {}
+        for length = 0, 31 do
+          fixstr[length] = char(160 + length)
+        end
+        local head = ARGV[3] .. ARGV[4] .. ARGV[5] .. char(176) .. '__asgi_channel__'
         local sent, dropped, gone = 0, 0, {}
         local firstDropped = ''
         for _, target in ipairs(order) do
           local names = buckets[target]
-          local n = #names
+          local n = sizes[target]
           local parts = {head}
           if n < 16 then
-            parts[2] = string.char(144 + n)
+            parts[2] = char(144 + n)
           elseif n < 65536 then
-            parts[2] = string.char(220, math.floor(n / 256), n % 256)
+            parts[2] = char(220, math.floor(n / 256), n % 256)
           else
-            parts[2] = string.char(221, math.floor(n / 16777216) % 256, math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256)
+            parts[2] = char(221, math.floor(n / 16777216) % 256, math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256)
           end
-          for _, name in ipairs(names) do
-            local length = #name
-            if length < 32 then
-              parts[#parts + 1] = string.char(160 + length)
-            else
-              parts[#parts + 1] = string.char(217, length)
-            end
-            parts[#parts + 1] = name
+          local p = 2
+          for j = 1, n do
+            local name = names[j]
+            parts[p + 1] = fixstr[#name] or char(217, #name)
+            parts[p + 2] = name
+            p = p + 2
           end
           local key = ARGV[2] .. target
           local specific = string.sub(target, -1) == '!'
