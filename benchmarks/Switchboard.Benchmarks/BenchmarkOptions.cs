@@ -11,6 +11,9 @@ internal sealed class BenchmarkOptions
     /// <summary>The workload names, in the order they run (<c>stall</c> runs <c>steady</c> then <c>stall</c>).</summary>
     public static readonly string[] AllWorkloads = ["echo", "broadcast", "flatout", "burst", "stall", "idle"];
 
+    private static readonly string[] s_roomWorkloads = ["broadcast", "flatout", "burst"];
+    private static readonly string[] s_layerTargets = ["chat", "django"];
+
     public const string Usage = """
         Usage: Switchboard.Benchmarks [run] [options]     load every target, report side by side
                Switchboard.Benchmarks ceiling --urls URL  run the ceiling server only
@@ -24,6 +27,9 @@ internal sealed class BenchmarkOptions
           --chat PATH          the reference app's Chat.dll [samples/Chat/bin/Release/net10.0/Chat.dll]
           --chat-args ARGS     arguments put before --urls when starting the chat target, space-separated [none]
           --python PATH        the Python with Django Channels and daphne [/usr/bin/python3]
+          --layer URL          a Redis channel layer for chat (--layer URL) and django (DJANGO_CHANNEL_LAYER) [in-memory]
+          --processes N        server processes per target, sharing --layer; readers are spread over them, the sender
+                               uses the first; only chat and django, only broadcast, flatout and burst [1]
           --connections N      echo: concurrent connections [50]
           --roundtrips N       echo: sequential round trips per connection [2000]
           --size N             bytes per echo message and characters per broadcast message [64]
@@ -48,6 +54,12 @@ internal sealed class BenchmarkOptions
     public IReadOnlyList<string> ChatArgs { get; private set; } = [];
 
     public string Python { get; private set; } = "/usr/bin/python3";
+
+    /// <summary>Gets the channel layer URL the chat and django targets use, or null for their in-memory layers.</summary>
+    public string? Layer { get; private set; }
+
+    /// <summary>Gets how many server processes each target runs (sharing <see cref="Layer"/>).</summary>
+    public int Processes { get; private set; } = 1;
 
     public IReadOnlyList<string> Targets { get; private set; } = AllTargets;
 
@@ -136,6 +148,8 @@ internal sealed class BenchmarkOptions
                 case "--chat": options.ChatPath = Path.GetFullPath(Value()); break;
                 case "--chat-args": options.ChatArgs = Value().Split(' ', StringSplitOptions.RemoveEmptyEntries); break;
                 case "--python": options.Python = Value(); break;
+                case "--layer": options.Layer = Value(); break;
+                case "--processes": options.Processes = Count(1); break;
                 case "--targets": options.Targets = List(name, Value(), AllTargets); break;
                 case "--only": options.Workloads = List(name, Value(), AllWorkloads); break;
                 case "--connections": options.Connections = Count(1); break;
@@ -155,6 +169,25 @@ internal sealed class BenchmarkOptions
                 case "--timeout": options.Timeout = TimeSpan.FromSeconds(Count(1)); break;
                 case "--results": options.ResultsDirectory = Path.GetFullPath(Value()); break;
                 default: throw new ArgumentException($"Unknown option '{name}'.");
+            }
+        }
+
+        if (options.Processes > 1)
+        {
+            // Several processes only make sense on a shared layer, and only the room workloads spread their sockets.
+            if (options.Layer is null)
+            {
+                throw new ArgumentException("Option --processes needs --layer: processes share a room only through a channel layer (for example --layer redis://127.0.0.1:6379).");
+            }
+
+            if (options.Workloads.Except(s_roomWorkloads).FirstOrDefault() is { } other)
+            {
+                throw new ArgumentException($"Option --processes runs only {string.Join(", ", s_roomWorkloads)}, not {other}: add --only broadcast,flatout,burst.");
+            }
+
+            if (options.Targets.Except(s_layerTargets).FirstOrDefault() is { } single)
+            {
+                throw new ArgumentException($"Option --processes runs only the targets with a channel layer ({string.Join(", ", s_layerTargets)}), not {single}: add --targets chat,django.");
             }
         }
 
@@ -180,6 +213,8 @@ internal sealed class BenchmarkOptions
         new("stallSize", StallSize),
         new("idleConnections", IdleConnections),
         new("repeat", Repeat),
+        new("layer", Layer ?? "in-memory"),
+        new("processes", Processes),
         new("warmupSeconds", (int)Warmup.TotalSeconds),
         new("timeoutSeconds", (int)Timeout.TotalSeconds),
     ];

@@ -48,11 +48,20 @@ internal sealed class BroadcastRoom
     public static async Task<BroadcastRoom?> OpenAsync(WorkloadContext context, int messages, int size, bool withStalledReader, Watchdog watchdog)
     {
         var options = context.Options;
-        var uri = ClientSockets.WebSocketUri(context.Server.BaseUri, context.Protocol.ChatPath($"bench_{Guid.NewGuid():N}"[..22]));
+        var path = context.Protocol.ChatPath($"bench_{Guid.NewGuid():N}"[..22]);
+        var uri = ClientSockets.WebSocketUri(context.Server.BaseUri, path);
         var sockets = new List<ClientWebSocket>();
         try
         {
-            sockets.AddRange(await ClientSockets.ConnectAsync(uri, options.Receivers, context.Protocol, watchdog.Token));
+            // With --processes the readers are spread over the processes (the layer carries the room between them);
+            // the sender stays on the first.
+            ServerProcess[] servers = [context.Server, .. context.Peers];
+            for (var i = 0; i < servers.Length; i++)
+            {
+                var share = (options.Receivers / servers.Length) + (i < options.Receivers % servers.Length ? 1 : 0);
+                sockets.AddRange(await ClientSockets.ConnectAsync(ClientSockets.WebSocketUri(servers[i].BaseUri, path), share, context.Protocol, watchdog.Token));
+            }
+
             if (withStalledReader)
             {
                 // A small kernel receive buffer, so what it does not read stays in the server, where the budget is.

@@ -126,19 +126,31 @@ internal sealed class Harness(BenchmarkOptions options, string repositoryRoot)
         var loaded = options.Workloads.Where(w => w != IdleWorkload.Name).ToList();
         if (loaded.Count > 0 && await StartAsync(target, results, loaded[0], cancellationToken) is { } server)
         {
+            var peers = new List<ServerProcess>();
+            for (var i = 1; i < options.Processes; i++)
+            {
+                if (await StartAsync(target, results, loaded[0], cancellationToken) is not { } peer)
+                {
+                    StopServers();
+                    return;
+                }
+
+                peers.Add(peer);
+            }
+
             // Run 0 is the warm-up (JIT, connection pools, GC sizing): a quarter of the work, not reported, but checked.
             // Its round repeats until options.Warmup has passed, at most MaxWarmupRounds times.
             var warming = Stopwatch.StartNew();
             var rounds = 0;
             do
             {
-                await RunRoundAsync(server, target, loaded, 0, results, cancellationToken);
+                await RunRoundAsync(server, peers, target, loaded, 0, results, cancellationToken);
             }
             while (++rounds < MaxWarmupRounds && warming.Elapsed < options.Warmup && !cancellationToken.IsCancellationRequested);
 
             for (var run = 1; run <= options.Repeat && !cancellationToken.IsCancellationRequested; run++)
             {
-                await RunRoundAsync(server, target, loaded, run, results, cancellationToken);
+                await RunRoundAsync(server, peers, target, loaded, run, results, cancellationToken);
             }
 
             StopServers();
@@ -153,11 +165,17 @@ internal sealed class Harness(BenchmarkOptions options, string repositoryRoot)
     }
 
     private async Task RunRoundAsync(
-        ServerProcess server, TargetDefinition target, List<string> workloads, int run, List<WorkloadResult> results, CancellationToken cancellationToken)
+        ServerProcess server,
+        IReadOnlyList<ServerProcess> peers,
+        TargetDefinition target,
+        List<string> workloads,
+        int run,
+        List<WorkloadResult> results,
+        CancellationToken cancellationToken)
     {
         foreach (var workload in workloads)
         {
-            foreach (var result in await RunWorkloadAsync(new WorkloadContext(server, target, options, run, cancellationToken), workload))
+            foreach (var result in await RunWorkloadAsync(new WorkloadContext(server, target, options, run, cancellationToken) { Peers = peers }, workload))
             {
                 Add(results, result with { ServerMemory = result.ServerMemory ?? server.ReadMemory() });
             }

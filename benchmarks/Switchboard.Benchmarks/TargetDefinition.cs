@@ -32,7 +32,7 @@ internal sealed record TargetDefinition(
             name,
             "Switchboard, samples/Chat",
             options.ChatPath ?? Path.Combine(repositoryRoot, "samples", "Chat", "bin", "Release", "net10.0", "Chat.dll"),
-            options.ChatArgs,
+            options.Layer is { } layer ? [.. options.ChatArgs, "--layer", layer] : options.ChatArgs,
             new Dictionary<string, string>(),
             "build it: dotnet build samples/Chat -c Release (benchmarks/run.sh does)"),
 
@@ -79,7 +79,12 @@ internal sealed record TargetDefinition(
             options.Python,
             ["-m", "daphne", "-e", "tcp:port={port}:interface=127.0.0.1:backlog=1024", "benchproject.asgi:application"],
             project,
-            new Dictionary<string, string> { ["DJANGO_SETTINGS_MODULE"] = "benchproject.settings", ["PYTHONDONTWRITEBYTECODE"] = "1" },
+            new Dictionary<string, string>
+            {
+                ["DJANGO_SETTINGS_MODULE"] = "benchproject.settings",
+                ["PYTHONDONTWRITEBYTECODE"] = "1",
+                ["DJANGO_CHANNEL_LAYER"] = options.Layer ?? "memory",
+            },
             WireProtocol.Channels,
             missing is null ? null : $"{options.Python} cannot import {missing}; install it with: apt-get install -y python3-django-channels python3-daphne")
         {

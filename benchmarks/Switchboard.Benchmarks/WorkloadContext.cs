@@ -6,6 +6,9 @@ internal sealed record WorkloadContext(ServerProcess Server, TargetDefinition De
     /// <summary>How the target's clients speak.</summary>
     public WireProtocol Protocol => Definition.Protocol;
 
+    /// <summary>The target's other server processes (<c>--processes</c>), sharing its channel layer; empty by default.</summary>
+    public IReadOnlyList<ServerProcess> Peers { get; init; } = [];
+
     /// <summary>The target's name.</summary>
     public string Target => Server.Name;
 
@@ -15,8 +18,17 @@ internal sealed record WorkloadContext(ServerProcess Server, TargetDefinition De
     /// <summary><paramref name="count"/> scaled by <see cref="Share"/>, at least 1.</summary>
     public int Scaled(int count) => Math.Max(1, (int)(count * Share));
 
-    /// <summary>The server's CPU seconds so far (<c>/proc/PID/stat</c>); null if unknown.</summary>
-    public double? CpuSeconds() => Server.ReadCpuSeconds();
+    /// <summary>The server's CPU seconds so far (<c>/proc/PID/stat</c>), of all its processes; null if unknown.</summary>
+    public double? CpuSeconds()
+    {
+        var total = Server.ReadCpuSeconds();
+        foreach (var peer in Peers)
+        {
+            total += peer.ReadCpuSeconds();
+        }
+
+        return total;
+    }
 
     /// <summary>The server CPU used since <paramref name="before"/>, per message, in microseconds; null if unknown.</summary>
     public double? CpuMicrosPer(double? before, long messages) =>

@@ -2,7 +2,8 @@
 # The Redis layer benchmark: Switchboard's RedisChannelLayer against channels_redis 4 (Debian's python3-channels-redis,
 # run with /usr/bin/python3), one after the other against the same redis-server, which this script starts on a free
 # loopback port and stops. Workloads: send+receive pairs on one consumer channel; group send to 1, 100 and 1,000
-# members spread over two layer instances (two processes' keys), each op ending when every member has its copy.
+# members spread over two layer instances (two processes' keys), each op ending when every member has its copy; and
+# the end-to-end chat broadcast with each side as two server processes (the reference app, the Django peer).
 # Prints a Markdown table (ops/s, p50/p99 per op, and the ratio) and writes it to benchmarks/results/redis-<time>.md.
 # Usage: benchmarks/redis/run.sh [--quick]   (--quick: a fifth of the iterations, to check the script)
 set -euo pipefail
@@ -45,4 +46,26 @@ for name, a in ours.items():
     print(f"| {name} | {a['ops_per_s']:,.0f} | {a['p50_us']:,.0f} / {a['p99_us']:,.0f} | {b['ops_per_s']:,.0f} | "
           f"{b['p50_us']:,.0f} / {b['p99_us']:,.0f} | {a['ops_per_s'] / b['ops_per_s']:.1f}x |")
 PY
+
+# The end-to-end workload: the reference app and the Django peer each as two server processes on this redis-server,
+# the room's readers spread over both, the sender on the first, run by the WebSocket benchmark harness.
+if /usr/bin/python3 -c "import daphne" 2>/dev/null; then
+  dotnet build samples/Chat -c Release -nologo -v quiet -clp:ErrorsOnly\;NoSummary
+  dotnet build benchmarks/Switchboard.Benchmarks -c Release -nologo -v quiet -clp:ErrorsOnly\;NoSummary
+  quick=()
+  [[ " $* " == *" --quick "* ]] && quick=(--quick)
+  if ! timeout 1800 dotnet benchmarks/Switchboard.Benchmarks/bin/Release/net10.0/Switchboard.Benchmarks.dll --targets chat,django \
+    --only broadcast --layer "$url" --processes 2 --results "$workdir/broadcast" "${quick[@]}" >"$workdir/broadcast.log" 2>&1; then
+    cat "$workdir/broadcast.log" >&2
+    exit 1
+  fi
+  {
+    echo
+    echo "Chat broadcast across two server processes per target on this redis-server (the harness's broadcast workload):"
+    echo
+    awk '/^### broadcast: /{on=1} on{print; if ($0 == "" && ++blank == 2) exit}' "$workdir/broadcast/latest.md"
+  } | tee -a "$out"
+else
+  echo "run.sh: python3-daphne is missing, so the two-process chat broadcast was skipped (apt-get install -y python3-daphne)" >&2
+fi
 echo "run.sh: written to $out" >&2
