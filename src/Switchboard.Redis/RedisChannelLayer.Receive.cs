@@ -20,24 +20,32 @@ public sealed partial class RedisChannelLayer
     /// <exception cref="RedisChannelLayerException">Redis is unreachable (normal channels; process-specific receives keep
     /// waiting while the loop reconnects).</exception>
     /// <exception cref="ObjectDisposedException">The layer is disposed, also while waiting.</exception>
-    public ValueTask<LayerMessage> ReceiveAsync(string channel, CancellationToken cancellationToken = default)
+    public ValueTask<LayerMessage> ReceiveAsync(string channel, CancellationToken cancellationToken = default) =>
+        ReceiveCoreAsync(channel, quiet: false, cancellationToken)!;
+
+    /// <inheritdoc />
+    ValueTask<LayerMessage?> IQuietReceive.ReceiveOrNullAsync(string channel, CancellationToken cancellationToken) =>
+        ReceiveCoreAsync(channel, quiet: true, cancellationToken);
+
+    private ValueTask<LayerMessage?> ReceiveCoreAsync(string channel, bool quiet, CancellationToken cancellationToken)
     {
         ChannelNames.ThrowIfInvalidChannelName(channel);
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (cancellationToken.IsCancellationRequested)
         {
-            return ValueTask.FromCanceled<LayerMessage>(cancellationToken);
+            return quiet ? default : ValueTask.FromCanceled<LayerMessage?>(cancellationToken);
         }
 
         if (!ChannelNames.IsProcessSpecific(channel))
         {
-            return ReceiveNormalAsync(channel, cancellationToken);
+            // Waits in Redis: its cancellation always throws (no consumer listens on a normal channel).
+            return ReceiveNormalAsync(channel, cancellationToken)!;
         }
 
         // The common case, a consumer's channel from NewChannelAsync(), needs no allocation and no key lookup.
         if (channel.StartsWith(_defaultProcessPart, StringComparison.Ordinal))
         {
-            return ReceiveLocalAsync(channel, cancellationToken);
+            return ReceiveLocalAsync(channel, quiet, cancellationToken);
         }
 
         var processPart = ChannelNames.GetProcessPart(channel);
@@ -54,7 +62,7 @@ public sealed partial class RedisChannelLayer
             _receiver.AddKey(key);
         }
 
-        return ReceiveLocalAsync(channel, cancellationToken);
+        return ReceiveLocalAsync(channel, quiet, cancellationToken);
     }
 
     /// <summary>Routes members popped from a process key, in pop order, into the local buffers of the channels each
@@ -165,12 +173,12 @@ public sealed partial class RedisChannelLayer
         _local.Deliver(channel, DroppedMessages.Create(lost, DroppedMessages.Expired), expiresAt);
     }
 
-    private async ValueTask<LayerMessage> ReceiveLocalAsync(string channel, CancellationToken cancellationToken)
+    private async ValueTask<LayerMessage?> ReceiveLocalAsync(string channel, bool quiet, CancellationToken cancellationToken)
     {
         _receiver.Acquire();
         try
         {
-            return await _local.ReceiveAsync(channel, cancellationToken).ConfigureAwait(false);
+            return await _local.ReceiveAsync(channel, quiet, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -27,7 +27,7 @@ namespace Switchboard.Redis;
 /// <see cref="RedisChannelLayerException"/> while Redis is unreachable; the receive loop retries with backoff and
 /// resumes when Redis is back.</para>
 /// </remarks>
-public sealed partial class RedisChannelLayer : IChannelLayer, IAsyncDisposable, IDisposable
+public sealed partial class RedisChannelLayer : IChannelLayer, IQuietReceive, IAsyncDisposable, IDisposable
 {
     /// <summary>The longest prefix <see cref="NewChannelAsync"/> accepts, so that names stay under <see cref="ChannelNames.MaxLength"/>.</summary>
     public const int MaxPrefixLength = ChannelNames.MaxLength - 1 - 1 - 32 - 1 - 32;
@@ -234,7 +234,7 @@ public sealed partial class RedisChannelLayer : IChannelLayer, IAsyncDisposable,
 
     private int GroupExpirySecondsForTtl => (int)Math.Ceiling(_groupExpirySeconds);
 
-    private void OnLocalExpired(string channel, long count)
+    private void OnLocalExpired(string channel, int count)
     {
         _metrics.Dropped(count, DroppedMessages.Expired);
         Log.MessagesExpired(Logger, count, channel);

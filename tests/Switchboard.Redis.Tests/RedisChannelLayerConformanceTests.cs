@@ -30,6 +30,29 @@ public sealed class RedisChannelLayerConformanceTests(RedisServerFixture redis) 
         return Task.CompletedTask;
     }
 
+    [Fact]
+    public async Task ReceiveOrNullAsync_LocalChannelCancelledWhileWaiting_CompletesWithNull()
+    {
+        // The consumer's listening loop ends its receive this way at every connection end, without a throw.
+        await using var layer = Create(new ChannelLayerTestOptions(), RedisServerFixture.UniquePrefix());
+        IQuietReceive quiet = layer;
+        var channel = await layer.NewChannelAsync();
+        using (var cts = new CancellationTokenSource())
+        {
+            var cancelled = quiet.ReceiveOrNullAsync(channel, cts.Token).AsTask();
+            await cts.CancelAsync();
+            Assert.Null(await cancelled.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        // Messages still arrive as messages, and the public receive still throws when cancelled.
+        await layer.SendAsync(channel, new LayerMessage("test.after"));
+        Assert.Equal("test.after", (await quiet.ReceiveOrNullAsync(channel, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10)))?.Type);
+        using var again = new CancellationTokenSource();
+        var loud = layer.ReceiveAsync(channel, again.Token).AsTask();
+        await again.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loud.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
     private RedisChannelLayer Create(ChannelLayerTestOptions options, string prefix)
     {
         var layerOptions = new RedisChannelLayerOptions { Prefix = prefix };

@@ -45,18 +45,10 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IQuietReceive,
 
     private static readonly TimeSpan s_maxSweepInterval = TimeSpan.FromHours(1);
 
-    private static readonly Func<string, InMemoryChannelLayer, InMemoryChannelQueue> s_createQueue =
-        static (name, layer) => new InMemoryChannelQueue(
-            name,
-            layer._options.GetCapacity(name),
-            ChannelNames.IsProcessSpecific(name) ? layer._options.SpecificChannelMaxBytes : null,
-            layer._expiryTicks,
-            layer._channels);
-
     private static readonly Func<string, InMemoryChannelLayer, InMemoryGroup> s_createGroup =
         static (name, layer) => new InMemoryGroup(name, layer._groups);
 
-    private readonly ConcurrentDictionary<string, InMemoryChannelQueue> _channels = new(StringComparer.Ordinal);
+    private readonly InMemoryChannelTable _channels;
     private readonly ConcurrentDictionary<string, InMemoryGroup> _groups = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -127,6 +119,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IQuietReceive,
         _groupExpiryTicks = ToTimestampTicks(options.GroupExpiry, timeProvider);
         _layerId = RandomLetters();
         _metrics = new ChannelLayerMetrics(meterFactory, "in_memory");
+        _channels = new InMemoryChannelTable(_options, _expiryTicks, OnExpired, _metrics.Received, nameof(InMemoryChannelLayer));
         _dropWarnings = new LogThrottle(timeProvider, options.Expiry);
 
         // The timer holds the layer weakly, so an undisposed layer can still be collected (and then stops its timer).
@@ -156,7 +149,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IQuietReceive,
         message.MakeReadOnly();
         var started = _metrics.StartOperation();
         var now = _timeProvider.GetTimestamp();
-        if (Write(channel, message, now, now + _expiryTicks, dropWhenFull: false, out var queue) == InMemoryChannelQueue.WriteResult.Full)
+        if (_channels.Write(channel, message, now, now + _expiryTicks, dropWhenFull: false, out var queue) == InMemoryChannelQueue.WriteResult.Full)
         {
             _metrics.Refused();
             _metrics.EndOperation(started, ChannelLayerMetrics.SendOperation);
@@ -188,37 +181,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IQuietReceive,
     {
         ChannelNames.ThrowIfInvalidChannelName(channel);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return quiet ? default : ValueTask.FromCanceled<LayerMessage?>(cancellationToken);
-        }
-
-        var now = _timeProvider.GetTimestamp();
-        while (true)
-        {
-            var queue = _channels.GetOrAdd(channel, s_createQueue, this);
-            var result = queue.TryReceive(now, cancellationToken, quiet, out var message, out var waiter, out var expired);
-            OnExpired(channel, expired);
-            switch (result)
-            {
-                case InMemoryChannelQueue.ReceiveResult.Received:
-                    _metrics.Received();
-                    return new ValueTask<LayerMessage?>(message!);
-                case InMemoryChannelQueue.ReceiveResult.Waiting:
-                    // A Dispose that ran after the check above may have missed this queue: fail its waiters here.
-                    Interlocked.MemoryBarrier();
-                    if (_disposed)
-                    {
-                        FailWaiters(queue);
-                    }
-
-                    return waiter!.Task!;
-                case InMemoryChannelQueue.ReceiveResult.Canceled:
-                    return quiet ? default : ValueTask.FromCanceled<LayerMessage?>(cancellationToken);
-                default:
-                    continue; // the sweep removed the queue we fetched; fetch the current one
-            }
-        }
+        return _channels.ReceiveAsync(channel, _timeProvider.GetTimestamp(), quiet, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -357,7 +320,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IQuietReceive,
                 continue;
             }
 
-            switch (Write(member.Channel, message, now, expiresAt, dropWhenFull: true, out _))
+            switch (_channels.Write(member.Channel, message, now, expiresAt, dropWhenFull: true, out _))
             {
                 case InMemoryChannelQueue.WriteResult.Full:
                     full++;
@@ -402,11 +365,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IQuietReceive,
 
         using var activity = SwitchboardActivities.StartLayerCall(
             SwitchboardActivities.LayerFlush, ActivityKind.Client, "flush", LayerName, destination: null, message: null);
-        foreach (var pair in _channels)
-        {
-            pair.Value.Clear();
-        }
-
+        _channels.Clear();
         foreach (var pair in _groups)
         {
             pair.Value.Clear();
@@ -427,10 +386,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IQuietReceive,
         _disposed = true;
         Interlocked.MemoryBarrier();
         _sweepTimer.Dispose();
-        foreach (var pair in _channels)
-        {
-            FailWaiters(pair.Value);
-        }
+        _channels.Close();
 
         foreach (var pair in _groups)
         {
@@ -438,14 +394,6 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IQuietReceive,
         }
 
         _metrics.Dispose();
-    }
-
-    private static void FailWaiters(InMemoryChannelQueue queue)
-    {
-        foreach (var waiter in queue.Close())
-        {
-            waiter.SetException(new ObjectDisposedException(nameof(InMemoryChannelLayer), "The channel layer was disposed while this receive waited."));
-        }
     }
 
     /// <summary>Purges expired messages, drops idle channels and expired group memberships. Runs every
@@ -462,11 +410,7 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IQuietReceive,
             var now = _timeProvider.GetTimestamp();
 
             // Enumerating a ConcurrentDictionary takes no lock and tolerates concurrent changes.
-            foreach (var pair in _channels)
-            {
-                OnExpired(pair.Key, pair.Value.Sweep(now));
-            }
-
+            _channels.Sweep(now);
             foreach (var pair in _groups)
             {
                 pair.Value.RemoveExpired(now, _groupExpiryTicks);
@@ -484,29 +428,6 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IQuietReceive,
 
     /// <summary>Gets the number of groups held, for tests of the sweep.</summary>
     internal int GroupCount => _groups.Count;
-
-    private InMemoryChannelQueue.WriteResult Write(
-        string channel, LayerMessage message, long now, long expiresAt, bool dropWhenFull, out InMemoryChannelQueue queue)
-    {
-        while (true)
-        {
-            queue = _channels.GetOrAdd(channel, s_createQueue, this);
-            var result = queue.TryWrite(message, now, expiresAt, dropWhenFull, out var expired, out var waiter);
-            OnExpired(channel, expired);
-            switch (result)
-            {
-                case InMemoryChannelQueue.WriteResult.Handed:
-                    // Completed outside the queue's lock; its continuation runs on the thread pool.
-                    waiter!.SetResult(message);
-                    _metrics.Received();
-                    return result;
-                case InMemoryChannelQueue.WriteResult.Removed:
-                    continue; // the sweep removed the queue we fetched; fetch the current one
-                default:
-                    return result;
-            }
-        }
-    }
 
     private void OnExpired(string channel, int expired)
     {
