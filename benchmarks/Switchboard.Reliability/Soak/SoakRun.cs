@@ -13,6 +13,8 @@ namespace Switchboard.Reliability.Soak;
 /// </summary>
 internal static class SoakRun
 {
+    private const string Within = "within 10 % of";
+
     public static async Task<SoakReport> RunAsync(SoakOptions options, Action<string> print)
     {
         var report = new SoakReport();
@@ -105,13 +107,13 @@ internal static class SoakRun
         // memory committed, and it adapts that budget at run time, so RSS swings by tens of MiB between snapshots with
         // the same live heap (docs/reliability.md). The memory the process holds for itself (RSS less that free memory)
         // does not swing with it, and grows in the first waves only, as the JIT recompiles hot methods at tier 1.
-        report.Lines.Add("  " + Percent("RSS", first.RssBytes, afterLast.RssBytes).Replace("within 10 % of", "compared with", StringComparison.Ordinal) + ", not a check");
+        report.Lines.Add("  " + Percent("RSS", "compared with", first, first.RssBytes, afterLast.RssBytes) + ", not a check");
         report.Check(
             afterLast.HeldBytes <= middle.HeldBytes * 1.10,
-            Percent("memory held (RSS less the GC's free committed memory)", middle.HeldBytes, afterLast.HeldBytes).Replace("after wave 1", middle.Label, StringComparison.Ordinal));
+            Percent("memory held (RSS less the GC's free committed memory)", Within, middle, middle.HeldBytes, afterLast.HeldBytes));
         report.Check(
             afterLast.GcHeapBytes <= middle.GcHeapBytes * 1.10,
-            Percent("GC heap", middle.GcHeapBytes ?? 0, afterLast.GcHeapBytes ?? 0).Replace("after wave 1", middle.Label, StringComparison.Ordinal));
+            Percent("GC heap", Within, middle, middle.GcHeapBytes ?? 0, afterLast.GcHeapBytes ?? 0));
         report.Check(afterLast.TimerCount <= first.TimerCount, $"timers back to the first wave's count ({first.TimerCount} then {afterLast.TimerCount})");
         report.Check(
             afterLast.OpenFiles <= middle.OpenFiles + 2,
@@ -133,8 +135,8 @@ internal static class SoakRun
         return ProcessSnapshot.Take(label, chat.Id, counters);
     }
 
-    private static string Percent(string what, double before, double after) =>
-        FormattableString.Invariant($"{what} within 10 % of its level after wave 1 ({before / 1048576.0:F1} MiB then {after / 1048576.0:F1} MiB, {(after - before) * 100 / Math.Max(1, before):+0.0;-0.0;0.0} %)");
+    private static string Percent(string what, string relation, ProcessSnapshot baseline, double before, double after) =>
+        FormattableString.Invariant($"{what} {relation} its level {baseline.Label} ({before / 1048576.0:F1} MiB then {after / 1048576.0:F1} MiB, {(after - before) * 100 / Math.Max(1, before):+0.0;-0.0;0.0} %)");
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
