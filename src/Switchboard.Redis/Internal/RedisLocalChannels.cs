@@ -12,7 +12,6 @@ internal sealed class RedisLocalChannels : IDisposable
     private readonly InMemoryChannelTable _channels;
     private readonly TimeProvider _timeProvider;
     private readonly ITimer _sweepTimer;
-    private volatile bool _disposed;
 
     public RedisLocalChannels(ChannelLayerOptions options, TimeProvider timeProvider, long expiryTicks, Action<string, int> onExpired)
     {
@@ -36,14 +35,14 @@ internal sealed class RedisLocalChannels : IDisposable
     /// <param name="expiresAt">The <see cref="TimeProvider"/> timestamp from which it is expired.</param>
     /// <returns><see langword="false"/> when it was dropped over the budget.</returns>
     public bool Deliver(string channel, LayerMessage message, long expiresAt) =>
-        _disposed
+        _channels.IsClosed
         || _channels.Write(channel, message, _timeProvider.GetTimestamp(), expiresAt, dropWhenFull: true, out _) != InMemoryChannelQueue.WriteResult.Dropped;
 
     /// <summary>Takes the next message of a local channel, waiting for one; when <paramref name="quiet"/>, a cancelled
     /// receive completes with <see langword="null"/> instead of throwing (<see cref="IQuietReceive"/>).</summary>
     public ValueTask<LayerMessage?> ReceiveAsync(string channel, bool quiet, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_channels.IsClosed, this);
         return _channels.ReceiveAsync(channel, _timeProvider.GetTimestamp(), quiet, cancellationToken);
     }
 
@@ -53,9 +52,8 @@ internal sealed class RedisLocalChannels : IDisposable
     /// <summary>Fails waiting receives with <see cref="ObjectDisposedException"/> and drops every buffer.</summary>
     public void Dispose()
     {
-        _disposed = true;
-        _sweepTimer.Dispose();
         _channels.Close();
+        _sweepTimer.Dispose();
     }
 
     /// <summary>Purges expired messages and frees idle buffers, so channels of departed consumers do not hold memory.</summary>

@@ -43,6 +43,9 @@ internal sealed class InMemoryChannelTable
     /// <summary>Gets the number of queues held, for tests of the sweep.</summary>
     public int Count => _queues.Count;
 
+    /// <summary>Gets a value indicating whether <see cref="Close"/> ran.</summary>
+    public bool IsClosed => _closed;
+
     /// <summary>Stores a message on a channel, or hands it to the receive waiting there. The out parameter is the
     /// channel's queue, for the caller's error message when the result is <see cref="InMemoryChannelQueue.WriteResult.Full"/>.</summary>
     public InMemoryChannelQueue.WriteResult Write(
