@@ -92,7 +92,7 @@ internal sealed partial class WebSocketOutbox
 
         // Alone, a message is written as it is (no copy: the latency path). Encoding needs the transport, with writes
         // serialised against the socket's own frames.
-        if (_transport is null || _queue.Count < 2 || _queue.Peek().Message is not { } head
+        if (_transport is null || _queue.Count < 2 || !_queue.TryPeek(out var first) || first.Message is not { } head
             || WebSocketFrameWriter.FrameLength(head.Data.Length) > MaxBatchBytes)
         {
             return 0;

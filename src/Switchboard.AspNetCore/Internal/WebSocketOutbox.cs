@@ -27,7 +27,7 @@ internal sealed partial class WebSocketOutbox
     private readonly string _path;
     private readonly Action _onOverflow;
     private readonly object _sync = new();
-    private readonly Queue<Outgoing> _queue = new();
+    private readonly SegmentedQueue<Outgoing> _queue = new();
     private long _queuedBytes;
     private bool _writing;
     private bool _closed;

@@ -349,7 +349,7 @@ public abstract partial class Consumer
             started = _metrics?.Start() ?? 0;
             if (ScopePerEvent)
             {
-                await InEventScopeAsync(() => DispatchAsync(message, Scope.ConnectionClosed)).ConfigureAwait(false);
+                await DispatchInEventScopeAsync(message).ConfigureAwait(false);
             }
             else
             {
@@ -388,6 +388,10 @@ public abstract partial class Consumer
             _gate.Exit();
         }
     }
+
+    // Its own method: a lambda capturing the message in DispatchInOrderAsync would allocate its closure on every event,
+    // scope per event or not (a closure is created where its scope begins).
+    private ValueTask DispatchInEventScopeAsync(ApplicationEvent message) => InEventScopeAsync(() => DispatchAsync(message, Scope.ConnectionClosed));
 
     /// <summary>Runs a handler with a service scope of its own (<see cref="ScopePerEvent"/>), disposed when it returns.</summary>
     private async ValueTask InEventScopeAsync(Func<ValueTask> handler)

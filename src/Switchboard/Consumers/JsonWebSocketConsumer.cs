@@ -60,7 +60,9 @@ public abstract class JsonWebSocketConsumer : WebSocketConsumer
 
         // Keyed by the delegate: a static lambda is one instance per place in the code, so every receiver running this
         // handler shares the frame. (A subclass that changes the encoding must pass a lambda of its own.)
-        var frame = message.GetOrAddDerived(content, m => new WebSocketSendEvent(EncodeJson(content(m)), isText: true));
+        // The factory is static and gets what it needs as its argument: a cached frame then costs no allocation per receiver.
+        var frame = message.GetOrAddDerived(
+            content, static (m, state) => new WebSocketSendEvent(state.Consumer.EncodeJson(state.Content(m)), isText: true), (Consumer: this, Content: content));
         return SendAsync(frame, cancellationToken);
     }
 

@@ -105,7 +105,7 @@ public abstract class WebSocketConsumer : Consumer
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(key);
-        var frame = message.IsReadOnly ? message.GetOrAddDerived(key, m => FrameOf(m, key)) : FrameOf(message, key);
+        var frame = message.IsReadOnly ? message.GetOrAddDerived(key, static (m, k) => FrameOf(m, k), key) : FrameOf(message, key);
         return SendEventAsync(frame, cancellationToken);
     }
 

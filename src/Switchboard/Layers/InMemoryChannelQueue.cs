@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Switchboard.Internal;
 
 namespace Switchboard;
 
@@ -31,10 +32,10 @@ internal sealed class InMemoryChannelQueue
 
     private readonly long _expiryTicks;
 
-    // Guarded by _lock. Queue<T> is a ring buffer: no allocation per message once it has grown to the working size.
+    // Guarded by _lock. Segments, not one growing array: a burst's backlog neither copies nor lands on the large-object heap.
     // _count and _bytes cover messages only, not markers. _tailDrop is the marker at the tail, which a next loss joins;
     // _headDrop is the loss of messages that expired at the head, delivered before everything else.
-    private readonly Queue<Entry> _messages = new();
+    private readonly SegmentedQueue<Entry> _messages = new();
     private int _count;
     private long _bytes;
     private DropRun? _tailDrop;

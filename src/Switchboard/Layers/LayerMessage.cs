@@ -177,6 +177,26 @@ public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string,
     public T GetOrAddDerived<T>(object key, Func<LayerMessage, T> factory)
         where T : class
     {
+        ArgumentNullException.ThrowIfNull(factory);
+        return GetOrAddDerived(key, static (message, factory) => factory(message), factory);
+    }
+
+    /// <summary>
+    /// Returns a value computed from this message and <paramref name="factoryArgument"/> once and shared by every receiver
+    /// of this instance, like <see cref="GetOrAddDerived{T}(object, Func{LayerMessage, T})"/>; the argument lets a static
+    /// factory reach what it needs, so that the call allocates nothing when the value is cached (once per receiver of
+    /// every group message).
+    /// </summary>
+    /// <typeparam name="TArg">The type of the factory's argument.</typeparam>
+    /// <typeparam name="T">The derived value's type; it must be immutable, since receivers share it.</typeparam>
+    /// <param name="key">Identifies the derivation (for example a static delegate or object).</param>
+    /// <param name="factory">Computes the value from the message and the argument; may run more than once under a race, and the results must be equal.</param>
+    /// <param name="factoryArgument">Passed to <paramref name="factory"/>.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="InvalidOperationException">The message is still editable (it has not been sent).</exception>
+    public T GetOrAddDerived<TArg, T>(object key, Func<LayerMessage, TArg, T> factory, TArg factoryArgument)
+        where T : class
+    {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(factory);
         if (!IsReadOnly)
@@ -190,7 +210,7 @@ public sealed class LayerMessage : ApplicationEvent, IReadOnlyDictionary<string,
             return cached;
         }
 
-        var value = factory(this);
+        var value = factory(this, factoryArgument);
 
         // One slot is enough in practice (one frame per message); a second key is computed each time, not cached.
         Interlocked.CompareExchange(ref _derived, new Derived(key, value), null);

@@ -309,4 +309,28 @@ public sealed class LayerMessageTests
         Assert.Equal(2, message.Values.Count());
         Assert.Equal(2, message.Count());
     }
+
+    [Fact]
+    public void GetOrAddDerived_WithArgument_ComputesOncePerKeyAndPassesTheArgument()
+    {
+        var message = new LayerMessage("chat.message") { ["message"] = "hi" };
+        message.MakeReadOnly();
+        var calls = 0;
+        var key = new object();
+
+        var first = message.GetOrAddDerived(key, static (m, counter) => { counter.Add(1); return $"{m.GetString("message")}!"; }, new List<int>());
+        var second = message.GetOrAddDerived(key, (_, _) => { calls++; return "recomputed"; }, 0);
+
+        Assert.Equal("hi!", first);
+        Assert.Same(first, second);
+        Assert.Equal(0, calls);
+    }
+
+    [Fact]
+    public void GetOrAddDerived_EditableMessage_Throws()
+    {
+        var message = new LayerMessage("chat.message");
+
+        Assert.Throws<InvalidOperationException>(() => message.GetOrAddDerived(new object(), static (_, arg) => arg, "value"));
+    }
 }
