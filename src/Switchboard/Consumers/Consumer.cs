@@ -331,7 +331,10 @@ public abstract partial class Consumer
         $"{GetType().Name} cannot {action}: no channel layer is registered (AddSwitchboard(...) adds the in-memory layer unless another is registered).");
 
     /// <summary>Runs one event under the instance's gate, so that client events and layer messages never overlap.</summary>
-    private async ValueTask DispatchInOrderAsync(ApplicationEvent message)
+    /// <param name="message">The event.</param>
+    /// <param name="fromLayer">Whether it is a layer message from the consumer's own channel (timed only on request:
+    /// <see cref="SwitchboardMetricsOptions.RecordLayerMessageHandlerDuration"/>).</param>
+    private async ValueTask DispatchInOrderAsync(ApplicationEvent message, bool fromLayer = false)
     {
         await _gate.EnterAsync().ConfigureAwait(false);
         Activity? activity = null;
@@ -346,7 +349,7 @@ public abstract partial class Consumer
 
             // Started under the gate: the span measures this handler, not the wait for the one before it.
             activity = SwitchboardActivities.StartHandle(message, Scope, GetType(), _channelName ?? Scope.Channel);
-            started = _metrics?.Start() ?? 0;
+            started = (fromLayer ? _metrics?.StartLayerMessage() : _metrics?.Start()) ?? 0;
             if (ScopePerEvent)
             {
                 await DispatchInEventScopeAsync(message).ConfigureAwait(false);
@@ -480,7 +483,7 @@ public abstract partial class Consumer
                     batched = true;
                 }
 
-                var dispatch = DispatchInOrderAsync(message);
+                var dispatch = DispatchInOrderAsync(message, fromLayer: true);
                 if (batched && !dispatch.IsCompleted)
                 {
                     batched = EndBatch(batching!);

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Switchboard;
 using Switchboard.Hosting;
 
@@ -32,7 +33,7 @@ public static class SwitchboardServiceCollectionExtensions
         services.AddLogging();
         services.AddOptions();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(static sp => new ConsumerMetrics(sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton(static sp => new ConsumerMetrics(sp.GetService<IMeterFactory>(), sp.GetService<IOptions<SwitchboardMetricsOptions>>()?.Value));
         services.TryAddSingleton(static sp => new WorkerMetrics(sp.GetService<IMeterFactory>()));
         InMemoryChannelLayerSwitchboardBuilderExtensions.TryAddInMemoryChannelLayer(services);
         services.Replace(ServiceDescriptor.Singleton(sp => new SwitchboardApplication(application(sp))));
