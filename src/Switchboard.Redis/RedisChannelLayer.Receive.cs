@@ -21,13 +21,13 @@ public sealed partial class RedisChannelLayer
     /// waiting while the loop reconnects).</exception>
     /// <exception cref="ObjectDisposedException">The layer is disposed, also while waiting.</exception>
     public ValueTask<LayerMessage> ReceiveAsync(string channel, CancellationToken cancellationToken = default) =>
-        ReceiveCoreAsync(channel, quiet: false, cancellationToken)!;
+        ReceiveCoreAsync(channel, quiet: false, following: null, cancellationToken)!;
 
     /// <inheritdoc />
-    ValueTask<LayerMessage?> IQuietReceive.ReceiveOrNullAsync(string channel, CancellationToken cancellationToken) =>
-        ReceiveCoreAsync(channel, quiet: true, cancellationToken);
+    ValueTask<LayerMessage?> IQuietReceive.ReceiveOrNullAsync(string channel, List<LayerMessage>? following, CancellationToken cancellationToken) =>
+        ReceiveCoreAsync(channel, quiet: true, following, cancellationToken);
 
-    private ValueTask<LayerMessage?> ReceiveCoreAsync(string channel, bool quiet, CancellationToken cancellationToken)
+    private ValueTask<LayerMessage?> ReceiveCoreAsync(string channel, bool quiet, List<LayerMessage>? following, CancellationToken cancellationToken)
     {
         ChannelNames.ThrowIfInvalidChannelName(channel);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -45,7 +45,7 @@ public sealed partial class RedisChannelLayer
         // The common case, a consumer's channel from NewChannelAsync(), needs no allocation and no key lookup.
         if (channel.StartsWith(_defaultProcessPart, StringComparison.Ordinal))
         {
-            return ReceiveLocalAsync(channel, quiet, cancellationToken);
+            return ReceiveLocalAsync(channel, quiet, following, cancellationToken);
         }
 
         var processPart = ChannelNames.GetProcessPart(channel);
@@ -62,7 +62,7 @@ public sealed partial class RedisChannelLayer
             _receiver.AddKey(key);
         }
 
-        return ReceiveLocalAsync(channel, quiet, cancellationToken);
+        return ReceiveLocalAsync(channel, quiet, following, cancellationToken);
     }
 
     /// <summary>Routes members popped from a process key, in pop order, into the local buffers of the channels each
@@ -173,12 +173,12 @@ public sealed partial class RedisChannelLayer
         _local.Deliver(channel, DroppedMessages.Create(lost, DroppedMessages.Expired), expiresAt);
     }
 
-    private async ValueTask<LayerMessage?> ReceiveLocalAsync(string channel, bool quiet, CancellationToken cancellationToken)
+    private async ValueTask<LayerMessage?> ReceiveLocalAsync(string channel, bool quiet, List<LayerMessage>? following, CancellationToken cancellationToken)
     {
         _receiver.Acquire();
         try
         {
-            return await _local.ReceiveAsync(channel, quiet, cancellationToken).ConfigureAwait(false);
+            return await _local.ReceiveAsync(channel, quiet, following, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -40,10 +40,10 @@ internal sealed class RedisLocalChannels : IDisposable
 
     /// <summary>Takes the next message of a local channel, waiting for one; when <paramref name="quiet"/>, a cancelled
     /// receive completes with <see langword="null"/> instead of throwing (<see cref="IQuietReceive"/>).</summary>
-    public ValueTask<LayerMessage?> ReceiveAsync(string channel, bool quiet, CancellationToken cancellationToken)
+    public ValueTask<LayerMessage?> ReceiveAsync(string channel, bool quiet, List<LayerMessage>? following, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_channels.IsClosed, this);
-        return _channels.ReceiveAsync(channel, _timeProvider.GetTimestamp(), quiet, cancellationToken);
+        return _channels.ReceiveAsync(channel, _timeProvider.GetTimestamp(), quiet, following, cancellationToken);
     }
 
     /// <summary>Drops every buffered message (flush); waiting receives keep waiting.</summary>

@@ -442,39 +442,59 @@ public abstract partial class Consumer
         var batching = Scope.SendBatching;
         var batched = false;
 
-        // The end of the connection cancels this loop's receive: where the layer can, it ends without a throw.
+        // The end of the connection cancels this loop's receive: where the layer can, it ends without a throw. Such a
+        // layer also hands over a backlog a few dozen messages per receive (one lock of the channel for the lot, not one
+        // each); the list is made when the first receive finds a backlog, so an idle consumer holds none.
         var quiet = layer as IQuietReceive;
+        List<LayerMessage>? following = null;
+        var nextFollowing = 0;
         try
         {
             while (!_stopped)
             {
                 LayerMessage? message;
-                try
+                if (nextFollowing < following?.Count)
                 {
-                    var next = quiet is not null ? quiet.ReceiveOrNullAsync(channel, cancellationToken) : ReceiveThrowingAsync(layer, channel, cancellationToken);
-                    if (batched && !next.IsCompleted)
+                    message = following[nextFollowing++];
+                }
+                else
+                {
+                    following?.Clear();
+                    nextFollowing = 0;
+                    try
                     {
-                        batched = EndBatch(batching!);
+                        var next = quiet is not null ? quiet.ReceiveOrNullAsync(channel, following, cancellationToken) : ReceiveThrowingAsync(layer, channel, cancellationToken);
+                        if (!next.IsCompleted)
+                        {
+                            if (batched)
+                            {
+                                batched = EndBatch(batching!);
+                            }
+                        }
+                        else if (quiet is not null)
+                        {
+                            following ??= new List<LayerMessage>(IQuietReceive.MaxFollowing);
+                        }
+
+                        message = await next.ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        return;
+                    }
+                    catch (Exception ex)
+                    {
+                        // The layer failed (a network layer lost its server): the consumer can no longer get its messages.
+                        Log.LayerReceiveFailed(FrameworkLogger, GetType().Name, channel, ex);
+                        await FailFromLayerAsync(ex).ConfigureAwait(false);
+                        return;
                     }
 
-                    message = await next.ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception ex)
-                {
-                    // The layer failed (a network layer lost its server): the consumer can no longer get its messages.
-                    Log.LayerReceiveFailed(FrameworkLogger, GetType().Name, channel, ex);
-                    await FailFromLayerAsync(ex).ConfigureAwait(false);
-                    return;
-                }
-
-                if (message is null)
-                {
-                    // The quiet receive's cancellation.
-                    return;
+                    if (message is null)
+                    {
+                        // The quiet receive's cancellation.
+                        return;
+                    }
                 }
 
                 if (batching is not null && !batched)

@@ -78,11 +78,13 @@ internal sealed class ChannelLayerMetrics : IDisposable
 
     public void Sent(long count) => MessagesSent.Add(count, _layerType);
 
-    public void Received()
+    public void Received() => Received(1);
+
+    public void Received(int count)
     {
         if (MessagesReceived.Enabled)
         {
-            _received.Add(1);
+            _received.Add(count);
         }
     }
 

@@ -171,17 +171,17 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IQuietReceive,
     /// <exception cref="ArgumentException">The channel name is invalid.</exception>
     /// <exception cref="ObjectDisposedException">The layer is disposed, also while waiting.</exception>
     public ValueTask<LayerMessage> ReceiveAsync(string channel, CancellationToken cancellationToken = default) =>
-        ReceiveCoreAsync(channel, quiet: false, cancellationToken)!;
+        ReceiveCoreAsync(channel, quiet: false, following: null, cancellationToken)!;
 
     /// <inheritdoc />
-    ValueTask<LayerMessage?> IQuietReceive.ReceiveOrNullAsync(string channel, CancellationToken cancellationToken) =>
-        ReceiveCoreAsync(channel, quiet: true, cancellationToken);
+    ValueTask<LayerMessage?> IQuietReceive.ReceiveOrNullAsync(string channel, List<LayerMessage>? following, CancellationToken cancellationToken) =>
+        ReceiveCoreAsync(channel, quiet: true, following, cancellationToken);
 
-    private ValueTask<LayerMessage?> ReceiveCoreAsync(string channel, bool quiet, CancellationToken cancellationToken)
+    private ValueTask<LayerMessage?> ReceiveCoreAsync(string channel, bool quiet, List<LayerMessage>? following, CancellationToken cancellationToken)
     {
         ChannelNames.ThrowIfInvalidChannelName(channel);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _channels.ReceiveAsync(channel, _timeProvider.GetTimestamp(), quiet, cancellationToken);
+        return _channels.ReceiveAsync(channel, _timeProvider.GetTimestamp(), quiet, following, cancellationToken);
     }
 
     /// <inheritdoc />

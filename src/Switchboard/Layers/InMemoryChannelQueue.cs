@@ -161,10 +161,17 @@ internal sealed class InMemoryChannelQueue
         }
     }
 
-    /// <summary>Takes the first unexpired message, or links a waiter for the next one (which a cancellation completes
-    /// with <see langword="null"/> when <paramref name="quiet"/>, else fails).</summary>
+    /// <summary>Takes the first unexpired message (and, into <paramref name="following"/>, up to
+    /// <see cref="IQuietReceive.MaxFollowing"/> stored messages after it), or links a waiter for the next one (which a
+    /// cancellation completes with <see langword="null"/> when <paramref name="quiet"/>, else fails).</summary>
     public ReceiveResult TryReceive(
-        long now, CancellationToken cancellationToken, bool quiet, out LayerMessage? message, out ReceiveWaiter? waiter, out int expired)
+        long now,
+        CancellationToken cancellationToken,
+        bool quiet,
+        List<LayerMessage>? following,
+        out LayerMessage? message,
+        out ReceiveWaiter? waiter,
+        out int expired)
     {
         message = null;
         waiter = null;
@@ -187,6 +194,11 @@ internal sealed class InMemoryChannelQueue
             if (_messages.TryDequeue(out var entry))
             {
                 message = Take(entry);
+                while (following is not null && following.Count < IQuietReceive.MaxFollowing && _messages.TryDequeue(out entry))
+                {
+                    following.Add(Take(entry));
+                }
+
                 return ReceiveResult.Received;
             }
 

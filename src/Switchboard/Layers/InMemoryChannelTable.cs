@@ -22,16 +22,16 @@ internal sealed class InMemoryChannelTable
     private readonly ChannelLayerOptions _options;
     private readonly long _expiryTicks;
     private readonly Action<string, int> _onExpired;
-    private readonly Action? _onHandedOver;
+    private readonly Action<int>? _onHandedOver;
     private readonly string _ownerName;
     private volatile bool _closed;
 
     /// <param name="options">Capacities, the byte budget of process-specific channels.</param>
     /// <param name="expiryTicks">The expiry in <see cref="TimeProvider"/> timestamp units.</param>
     /// <param name="onExpired">Told of messages that expired unread on a channel (never with 0).</param>
-    /// <param name="onHandedOver">Told of every message a receive took, at once or while it waited.</param>
+    /// <param name="onHandedOver">Told how many messages a receive took, at once or while it waited.</param>
     /// <param name="ownerName">The layer's type name, for the <see cref="ObjectDisposedException"/> of waiting receives.</param>
-    public InMemoryChannelTable(ChannelLayerOptions options, long expiryTicks, Action<string, int> onExpired, Action? onHandedOver, string ownerName)
+    public InMemoryChannelTable(ChannelLayerOptions options, long expiryTicks, Action<string, int> onExpired, Action<int>? onHandedOver, string ownerName)
     {
         _options = options;
         _expiryTicks = expiryTicks;
@@ -61,7 +61,7 @@ internal sealed class InMemoryChannelTable
                 case InMemoryChannelQueue.WriteResult.Handed:
                     // Completed outside the queue's lock; its continuation runs on the thread pool.
                     waiter!.SetResult(message);
-                    _onHandedOver?.Invoke();
+                    _onHandedOver?.Invoke(1);
                     return result;
                 case InMemoryChannelQueue.WriteResult.Removed:
                     continue; // the sweep removed the queue we fetched; fetch the current one
@@ -71,9 +71,10 @@ internal sealed class InMemoryChannelTable
         }
     }
 
-    /// <summary>Takes the channel's next message, waiting for one. A cancelled receive fails with
+    /// <summary>Takes the channel's next message, waiting for one, and moves the stored messages after it into
+    /// <paramref name="following"/> when given (<see cref="IQuietReceive.ReceiveOrNullAsync"/>). A cancelled receive fails with
     /// <see cref="OperationCanceledException"/>, or completes with <see langword="null"/> when <paramref name="quiet"/>.</summary>
-    public ValueTask<LayerMessage?> ReceiveAsync(string channel, long now, bool quiet, CancellationToken cancellationToken)
+    public ValueTask<LayerMessage?> ReceiveAsync(string channel, long now, bool quiet, List<LayerMessage>? following, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
@@ -83,12 +84,13 @@ internal sealed class InMemoryChannelTable
         while (true)
         {
             var queue = _queues.GetOrAdd(channel, s_createQueue, this);
-            var result = queue.TryReceive(now, cancellationToken, quiet, out var message, out var waiter, out var expired);
+            var result = queue.TryReceive(now, cancellationToken, quiet, following, out var message, out var waiter, out var expired);
             OnExpired(channel, expired);
             switch (result)
             {
                 case InMemoryChannelQueue.ReceiveResult.Received:
-                    _onHandedOver?.Invoke();
+                    _onHandedOver?.Invoke(1 + (following?.Count ?? 0));
+
                     return new ValueTask<LayerMessage?>(message!);
                 case InMemoryChannelQueue.ReceiveResult.Waiting:
                     // A Close that ran after the caller's check may have missed this queue: fail its waiters here.
