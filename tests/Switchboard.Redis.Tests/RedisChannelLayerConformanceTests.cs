@@ -39,14 +39,14 @@ public sealed class RedisChannelLayerConformanceTests(RedisServerFixture redis) 
         var channel = await layer.NewChannelAsync();
         using (var cts = new CancellationTokenSource())
         {
-            var cancelled = quiet.ReceiveOrNullAsync(channel, cts.Token).AsTask();
+            var cancelled = quiet.ReceiveOrNullAsync(channel, following: null, cts.Token).AsTask();
             await cts.CancelAsync();
             Assert.Null(await cancelled.WaitAsync(TimeSpan.FromSeconds(10)));
         }
 
         // Messages still arrive as messages, and the public receive still throws when cancelled.
         await layer.SendAsync(channel, new LayerMessage("test.after"));
-        Assert.Equal("test.after", (await quiet.ReceiveOrNullAsync(channel, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10)))?.Type);
+        Assert.Equal("test.after", (await quiet.ReceiveOrNullAsync(channel, following: null, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10)))?.Type);
         using var again = new CancellationTokenSource();
         var loud = layer.ReceiveAsync(channel, again.Token).AsTask();
         await again.CancelAsync();

@@ -100,6 +100,29 @@ public sealed class InMemoryChannelLayerTests : ChannelLayerTestsBase
     }
 
     [Fact]
+    public async Task ReceiveOrNullAsync_Backlog_MovesTheFollowingMessagesInOrderUpToTheLimit()
+    {
+        var layer = InMemoryLayer();
+        IQuietReceive quiet = layer;
+        var channel = await layer.NewChannelAsync();
+        var count = IQuietReceive.MaxFollowing + 8;
+        for (var i = 0; i < count; i++)
+        {
+            await layer.SendAsync(channel, Numbered("test.burst", i));
+        }
+
+        var following = new List<LayerMessage>();
+        var first = await quiet.ReceiveOrNullAsync(channel, following, CancellationToken.None);
+
+        Assert.Equal(0L, first!["n"]);
+        Assert.Equal(Enumerable.Range(1, IQuietReceive.MaxFollowing).Select(i => (long)i), following.Select(m => (long)m["n"]!));
+        following.Clear();
+        var next = await quiet.ReceiveOrNullAsync(channel, following, CancellationToken.None);
+        Assert.Equal((long)IQuietReceive.MaxFollowing + 1, next!["n"]);
+        Assert.Equal(Enumerable.Range(IQuietReceive.MaxFollowing + 2, 6).Select(i => (long)i), following.Select(m => (long)m["n"]!));
+    }
+
+    [Fact]
     public async Task ReceiveOrNullAsync_CancelledWhileWaiting_CompletesWithNullAndRemovesTheQueue()
     {
         // The consumer's listening loop ends its receive this way at every connection end, without a throw.
@@ -107,7 +130,7 @@ public sealed class InMemoryChannelLayerTests : ChannelLayerTestsBase
         IQuietReceive quiet = layer;
         using (var cts = new CancellationTokenSource())
         {
-            var cancelled = quiet.ReceiveOrNullAsync("departed.consumer", cts.Token).AsTask();
+            var cancelled = quiet.ReceiveOrNullAsync("departed.consumer", following: null, cts.Token).AsTask();
             await cts.CancelAsync();
             Assert.Null(await cancelled.WaitAsync(DefaultTimeout));
         }
@@ -116,12 +139,12 @@ public sealed class InMemoryChannelLayerTests : ChannelLayerTestsBase
         using (var cancelledBefore = new CancellationTokenSource())
         {
             await cancelledBefore.CancelAsync();
-            Assert.Null(await quiet.ReceiveOrNullAsync("departed.consumer", cancelledBefore.Token));
+            Assert.Null(await quiet.ReceiveOrNullAsync("departed.consumer", following: null, cancelledBefore.Token));
         }
 
         // A message is still received as a message, and the public receive still throws when cancelled.
         await layer.SendAsync("departed.consumer", Numbered("test.after", 1));
-        Assert.Equal("test.after", (await quiet.ReceiveOrNullAsync("departed.consumer", CancellationToken.None).AsTask().WaitAsync(DefaultTimeout))?.Type);
+        Assert.Equal("test.after", (await quiet.ReceiveOrNullAsync("departed.consumer", following: null, CancellationToken.None).AsTask().WaitAsync(DefaultTimeout))?.Type);
         using var again = new CancellationTokenSource();
         var loud = layer.ReceiveAsync("departed.consumer", again.Token).AsTask();
         await again.CancelAsync();
