@@ -320,7 +320,14 @@ public sealed partial class InMemoryChannelLayer : IChannelLayer, IQuietReceive,
                 continue;
             }
 
-            switch (_channels.Write(member.Channel, message, now, expiresAt, dropWhenFull: true, out _))
+            var queue = member.Queue;
+            var result = _channels.Write(member.Channel, message, now, expiresAt, dropWhenFull: true, ref queue, out _);
+            if (!ReferenceEquals(queue, member.Queue))
+            {
+                member.Queue = queue;
+            }
+
+            switch (result)
             {
                 case InMemoryChannelQueue.WriteResult.Full:
                     full++;

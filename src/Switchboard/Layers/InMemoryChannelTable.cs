@@ -51,10 +51,21 @@ internal sealed class InMemoryChannelTable
     public InMemoryChannelQueue.WriteResult Write(
         string channel, LayerMessage message, long now, long expiresAt, bool dropWhenFull, out InMemoryChannelQueue queue)
     {
+        InMemoryChannelQueue? unknown = null;
+        return Write(channel, message, now, expiresAt, dropWhenFull, ref unknown, out queue);
+    }
+
+    /// <summary>Writes as <see cref="Write(string, LayerMessage, long, long, bool, out InMemoryChannelQueue)"/>, to the
+    /// queue <paramref name="cached"/> names when it is still the channel's (a group member's), and leaves the channel's
+    /// current queue there.</summary>
+    public InMemoryChannelQueue.WriteResult Write(
+        string channel, LayerMessage message, long now, long expiresAt, bool dropWhenFull, ref InMemoryChannelQueue? cached, out InMemoryChannelQueue queue)
+    {
         while (true)
         {
-            queue = _queues.GetOrAdd(channel, s_createQueue, this);
+            queue = cached ?? _queues.GetOrAdd(channel, s_createQueue, this);
             var result = queue.TryWrite(message, now, expiresAt, dropWhenFull, out var expired, out var waiter);
+            cached = result == InMemoryChannelQueue.WriteResult.Removed ? null : queue;
             OnExpired(channel, expired);
             switch (result)
             {

@@ -184,6 +184,11 @@ internal sealed class InMemoryGroup
             get => _isRemoved;
             set => _isRemoved = value;
         }
+
+        /// <summary>Gets or sets the channel's queue as a group send last found it, so that the next one skips the lookup
+        /// by name (a hash of the name per member per message); the table replaces it when the queue was removed.
+        /// Group sends on several threads may set it at once: any queue they store is one the table handed out.</summary>
+        public InMemoryChannelQueue? Queue { get; set; }
     }
 
     /// <summary>The published members: the first <see cref="Count"/> slots of <see cref="Items"/>.</summary>
