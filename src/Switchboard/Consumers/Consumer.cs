@@ -414,14 +414,12 @@ public abstract partial class Consumer
         }
     }
 
-    /// <summary>Runs <see cref="OnStopRequestedAsync"/> once the consumer has stopped; called under the gate.</summary>
-    private async ValueTask EndExchangeIfStoppedAsync()
-    {
-        if (!_stopped || _stopRequestHandled)
-        {
-            return;
-        }
+    /// <summary>Runs <see cref="OnStopRequestedAsync"/> once the consumer has stopped; called under the gate, after every
+    /// event (so the check is outside the async method: no state machine runs while the consumer has not stopped).</summary>
+    private ValueTask EndExchangeIfStoppedAsync() => !_stopped || _stopRequestHandled ? default : EndExchangeAsync();
 
+    private async ValueTask EndExchangeAsync()
+    {
         _stopRequestHandled = true;
         try
         {

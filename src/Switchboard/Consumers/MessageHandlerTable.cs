@@ -19,6 +19,10 @@ internal sealed class MessageHandlerTable
     // Message type -> handler (null when there is none), filled on first use of each type.
     private readonly ConcurrentDictionary<string, MessageHandler?> _byType = new(StringComparer.Ordinal);
 
+    // The last type found, compared by reference: a group message is one instance for every member, so a room's
+    // deliveries skip the lookup (a hash of the type per delivery). Replaced, never changed, when another type comes.
+    private LastFound? _last;
+
     private MessageHandlerTable(Type consumerType)
     {
         _consumerType = consumerType;
@@ -63,8 +67,18 @@ internal sealed class MessageHandlerTable
     public static MessageHandlerTable For(Type consumerType) => s_tables.GetOrAdd(consumerType, static t => new MessageHandlerTable(t));
 
     /// <summary>Finds the handler for a message type: an attribute first, then the naming convention.</summary>
-    public MessageHandler? Find(string messageType) =>
-        _byType.GetOrAdd(messageType, static (type, table) => table.Resolve(type), this);
+    public MessageHandler? Find(string messageType)
+    {
+        var last = Volatile.Read(ref _last);
+        if (last is not null && ReferenceEquals(last.Type, messageType))
+        {
+            return last.Handler;
+        }
+
+        var handler = _byType.GetOrAdd(messageType, static (type, table) => table.Resolve(type), this);
+        Volatile.Write(ref _last, new LastFound(messageType, handler));
+        return handler;
+    }
 
     /// <summary>The error for a message type without a handler, naming the method that was looked for.</summary>
     public Exception MissingHandler(string messageType)
@@ -166,4 +180,6 @@ internal sealed class MessageHandlerTable
 
         return Expression.Lambda<MessageHandler>(call, consumer, message, token).Compile();
     }
+
+    private sealed record LastFound(string Type, MessageHandler? Handler);
 }
