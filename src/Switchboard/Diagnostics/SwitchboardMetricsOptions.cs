@@ -10,7 +10,7 @@ public sealed class SwitchboardMetricsOptions
     /// every other event is timed (the client's events, HTTP requests, a worker's channel messages), but a group send
     /// is one handled message per member, and recording each one in the OpenTelemetry SDK's histogram was the largest
     /// single cost of a broadcast: in the flatout benchmark (10,000 messages to a room of 100) it took the reference app
-    /// from about 0.55 to 0.87 µs of server CPU per delivery. Counting them costs almost nothing and stays on
+    /// from about 0.55 to 0.88 µs of server CPU per delivery. Counting them costs almost nothing and stays on
     /// (<c>switchboard.layer.received.messages</c>).
     /// </summary>
     public bool RecordLayerMessageHandlerDuration { get; set; }
