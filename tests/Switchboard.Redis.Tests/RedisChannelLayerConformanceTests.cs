@@ -53,6 +53,33 @@ public sealed class RedisChannelLayerConformanceTests(RedisServerFixture redis) 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loud.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
+    [Fact]
+    public async Task ReceiveOrNullAsync_LocalChannelBacklog_HandsOverEveryMessageInOrderWithTheFollowing()
+    {
+        // A consumer's listening loop takes a backlog from the local buffer up to 32 messages per receive.
+        await using var layer = Create(new ChannelLayerTestOptions(), RedisServerFixture.UniquePrefix());
+        IQuietReceive quiet = layer;
+        var channel = await layer.NewChannelAsync();
+        const int count = 100;
+        for (var i = 0; i < count; i++)
+        {
+            await layer.SendAsync(channel, Numbered("test.burst", i));
+        }
+
+        var received = new List<long>();
+        var following = new List<LayerMessage>();
+        for (var receives = 0; receives < count && received.Count < count; receives++)
+        {
+            following.Clear();
+            var first = await quiet.ReceiveOrNullAsync(channel, following, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.True(following.Count <= IQuietReceive.MaxFollowing);
+            received.Add((long)first!["n"]!);
+            received.AddRange(following.Select(m => (long)m["n"]!));
+        }
+
+        Assert.Equal(Enumerable.Range(0, count).Select(i => (long)i), received);
+    }
+
     private RedisChannelLayer Create(ChannelLayerTestOptions options, string prefix)
     {
         var layerOptions = new RedisChannelLayerOptions { Prefix = prefix };
