@@ -102,7 +102,13 @@ internal sealed partial class SwitchboardServer
     {
         lock (_sync)
         {
-            return !_stopping && _webSockets.Add(connection);
+            if (_stopping || !_webSockets.Add(connection))
+            {
+                return false;
+            }
+
+            StartLifetimeSweepLocked();
+            return true;
         }
     }
 
@@ -121,6 +127,7 @@ internal sealed partial class SwitchboardServer
         lock (_sync)
         {
             _stopping = true;
+            StopLifetimeSweepLocked();
             connections = [.. _webSockets];
         }
 

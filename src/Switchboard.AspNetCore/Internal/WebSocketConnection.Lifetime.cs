@@ -4,22 +4,32 @@ namespace Switchboard.AspNetCore.Internal;
 
 internal sealed partial class WebSocketConnection
 {
-    // Set before the handshake's result is published and disposed when the request ends, both on RunAsync's flow.
-    private ITimer? _lifetimeTimer;
+    private const long NotOpen = long.MinValue;
+
+    // The server's timestamp of the accept (NotOpen until then, or with no lifetime limit); read by the server's lifetime
+    // sweep (SwitchboardServer.Lifetime.cs) instead of a timer per connection, which an idle socket would keep for its
+    // whole life (about 170 bytes).
+    private long _openedAt = NotOpen;
 
     /// <summary>Starts the clock of <see cref="SwitchboardServerOptions.MaxConnectionLifetime"/> once the socket is open.</summary>
-    private void StartLifetimeTimer()
+    private void StartLifetimeClock()
     {
         if (_options.MaxConnectionLifetime != Timeout.InfiniteTimeSpan)
         {
-            _lifetimeTimer = _server.TimeProvider.CreateTimer(
-                static state => ((WebSocketConnection)state!).OnLifetimeElapsed(), this, _options.MaxConnectionLifetime, Timeout.InfiniteTimeSpan);
+            Volatile.Write(ref _openedAt, _server.TimeProvider.GetTimestamp());
         }
     }
 
-    private void StopLifetimeTimer() => _lifetimeTimer?.Dispose();
+    /// <summary>Whether the socket has been open for <see cref="SwitchboardServerOptions.MaxConnectionLifetime"/> at
+    /// <paramref name="now"/> (a <see cref="SwitchboardServer.TimeProvider"/> timestamp).</summary>
+    public bool IsPastLifetime(long now)
+    {
+        var openedAt = Volatile.Read(ref _openedAt);
+        return openedAt != NotOpen && _server.TimeProvider.GetElapsedTime(openedAt, now) >= _options.MaxConnectionLifetime;
+    }
 
-    private void OnLifetimeElapsed()
+    /// <summary>Closes the socket with 1000 at the end of its lifetime; called by the server's sweep, maybe more than once.</summary>
+    public void OnLifetimeElapsed()
     {
         if (CloseFromServer(WebSocketCloseCode.NormalClosure, "Maximum connection lifetime reached", discardQueued: false))
         {

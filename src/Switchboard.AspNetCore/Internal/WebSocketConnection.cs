@@ -177,7 +177,6 @@ internal sealed partial class WebSocketConnection : ISendBatching
 
             closeDeadline?.Dispose();
             SwitchboardActivities.StopHandshake(handshake, _trace, status);
-            StopLifetimeTimer();
             _server.Metrics.ConnectionEnded(ScopeTypes.WebSocket);
             Log.Disconnected(_logger, Path, _disconnect?.Code ?? WebSocketCloseCode.AbnormalClosure);
             AccessLogDisconnected(_disconnect?.Code ?? WebSocketCloseCode.AbnormalClosure);
@@ -377,7 +376,7 @@ internal sealed partial class WebSocketConnection : ISendBatching
 
         // The handshake ends here, on the application's flow: events from now on are not its children.
         SwitchboardActivities.EndHandshake(_trace, StatusCodes.Status101SwitchingProtocols);
-        StartLifetimeTimer();
+        StartLifetimeClock();
 
         // The loop runs without the application's execution context (its AsyncLocals): it lives as long as the
         // connection. It starts by yielding to the thread pool, so that it never runs a waiting receive inside this send.

@@ -132,4 +132,39 @@ public class WebSocketLifecycleTests
         await requestCompleted.Task.DefaultTimeout();
         Assert.True(server.Logs.Contains("CloseHandshakeTimedOut"));
     }
+
+    [Fact]
+    public async Task MaxConnectionLifetime_TwoSocketsOpenedApart_EachClosedAtItsOwnLifetimeByTheServersSweep()
+    {
+        var time = new ManualTimeProvider();
+        var lifetime = TimeSpan.FromSeconds(10);
+        await using var server = await KestrelTestServer.StartAsync(
+            TestApplications.Echo(),
+            options => options.MaxConnectionLifetime = lifetime,
+            builder => builder.Services.AddSingleton<TimeProvider>(time));
+        using var first = await ConnectAndEchoAsync(server);
+
+        // One timer for the server, a tenth of the lifetime apart: the socket itself holds none.
+        await time.WaitForTimerAsync(TimeSpan.FromSeconds(1)).DefaultTimeout();
+        time.Advance(TimeSpan.FromSeconds(6));
+        using var second = await ConnectAndEchoAsync(server);
+        time.Advance(TimeSpan.FromSeconds(4));
+
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, await first.ReceiveCloseAsync());
+        Assert.Equal("Maximum connection lifetime reached", first.CloseStatusDescription);
+        await second.SendTextAsync("still open at 4 s");
+        Assert.Equal("still open at 4 s", (await second.ReceiveMessageAsync()).Text);
+
+        time.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, await second.ReceiveCloseAsync());
+    }
+
+    // Connected, and the accept finished on the server (its echo proves it): the socket's lifetime has started.
+    private static async Task<ClientWebSocket> ConnectAndEchoAsync(KestrelTestServer server)
+    {
+        var client = await server.ConnectAsync("/ws/");
+        await client.SendTextAsync("hello");
+        Assert.Equal("hello", (await client.ReceiveMessageAsync()).Text);
+        return client;
+    }
 }
