@@ -101,7 +101,6 @@ internal sealed class InMemoryChannelTable
             {
                 case InMemoryChannelQueue.ReceiveResult.Received:
                     _onHandedOver?.Invoke(1 + (following?.Count ?? 0));
-
                     return new ValueTask<LayerMessage?>(message!);
                 case InMemoryChannelQueue.ReceiveResult.Waiting:
                     // A Close that ran after the caller's check may have missed this queue: fail its waiters here.
