@@ -16,7 +16,9 @@ namespace Switchboard.Benchmarks;
 /// <c>/ws/chat/{room}/</c> contracts, written by hand with nothing a real app could not do. The reference app is
 /// measured as a fraction of it. With <c>--coalesce</c> (the <c>coalesced</c> target) a room's frames are encoded once
 /// and queued per socket, and each socket's queue is written with one write per drain (<see cref="CoalescingMember"/>):
-/// the hand-written server with coalesced writes that issue 5 compares with.
+/// the hand-written server with coalesced writes that issue 5 compares with. That variant's echo sockets also wait for
+/// data with a zero-byte read and hold no buffer while idle, as issue 5's probe did: its idle memory is what a bare
+/// ASP.NET Core WebSocket endpoint holds per socket, the floor under any framework built on one.
 /// </summary>
 internal static class CeilingServer
 {
@@ -32,7 +34,7 @@ internal static class CeilingServer
 
         // The harness polls this until the server answers; it also shows which GC the server runs.
         app.MapGet("/", () => $"{(coalesce ? "coalesced " : "")}ceiling gcServer={GCSettings.IsServerGC}");
-        app.Map("/ws/echo/", EchoAsync);
+        app.Map("/ws/echo/", (HttpContext context) => EchoAsync(context, zeroByteReads: coalesce));
         if (coalesce)
         {
             var rooms = new ChatRooms<CoalescingMember>();
@@ -47,8 +49,9 @@ internal static class CeilingServer
         await app.RunAsync();
     }
 
-    /// <summary>Sends every message back with its kind.</summary>
-    private static async Task EchoAsync(HttpContext context)
+    /// <summary>Sends every message back with its kind; with <paramref name="zeroByteReads"/>, the buffer is the
+    /// pool's, taken only once a message has begun to arrive.</summary>
+    private static async Task EchoAsync(HttpContext context, bool zeroByteReads)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -58,13 +61,24 @@ internal static class CeilingServer
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var cancellationToken = context.RequestAborted;
-        var buffer = new MessageBuffer();
+        var buffer = new MessageBuffer(pooled: zeroByteReads);
         try
         {
             // Ends when the client closes or the connection drops.
             while (true)
             {
-                var type = await buffer.ReceiveAsync(socket, cancellationToken);
+                var type = WebSocketMessageType.Binary;
+                if (zeroByteReads)
+                {
+                    buffer.Release();
+                    type = (await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken)).MessageType;
+                }
+
+                if (type != WebSocketMessageType.Close)
+                {
+                    type = await buffer.ReceiveAsync(socket, cancellationToken);
+                }
+
                 if (type == WebSocketMessageType.Close)
                 {
                     await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cancellationToken);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 
@@ -5,14 +6,18 @@ namespace Switchboard.Benchmarks;
 
 /// <summary>
 /// Reads whole WebSocket messages into one reusable buffer that grows as needed (up to a limit), so a steady
-/// stream of messages does not allocate. Used by the ceiling server and by the load generator alike.
+/// stream of messages does not allocate. Used by the ceiling server and by the load generator alike. A pooled buffer
+/// comes from <see cref="ArrayPool{T}.Shared"/> at the first receive and goes back with <see cref="Release"/>.
 /// </summary>
-internal sealed class MessageBuffer
+/// <param name="pooled">Whether the buffer is rented, so that a socket can hold none while it waits.</param>
+internal sealed class MessageBuffer(bool pooled = false)
 {
     /// <summary>The largest message accepted; the workloads send far less, so anything bigger is a defect.</summary>
     public const int MaxMessageSize = 1 << 20;
 
-    private byte[] _buffer = new byte[4096];
+    private const int InitialSize = 4096;
+
+    private byte[] _buffer = pooled ? [] : new byte[InitialSize];
     private int _count;
 
     /// <summary>The last message received (valid until the next receive).</summary>
@@ -24,6 +29,10 @@ internal sealed class MessageBuffer
     public async ValueTask<WebSocketMessageType> ReceiveAsync(WebSocket socket, CancellationToken cancellationToken)
     {
         _count = 0;
+        if (_buffer.Length == 0)
+        {
+            _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+        }
 
         // Bounded: each pass adds at least one byte or ends, and the size is capped.
         while (true)
@@ -35,7 +44,7 @@ internal sealed class MessageBuffer
                     throw new InvalidDataException($"A WebSocket message exceeds {MaxMessageSize} bytes.");
                 }
 
-                Array.Resize(ref _buffer, _buffer.Length * 2);
+                Grow();
             }
 
             var result = await socket.ReceiveAsync(_buffer.AsMemory(_count), cancellationToken);
@@ -51,6 +60,31 @@ internal sealed class MessageBuffer
                 return result.MessageType;
             }
         }
+    }
+
+    /// <summary>Gives a pooled buffer back (the last message is then gone); does nothing for an owned one.</summary>
+    public void Release()
+    {
+        if (pooled && _buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+            _count = 0;
+        }
+    }
+
+    private void Grow()
+    {
+        if (!pooled)
+        {
+            Array.Resize(ref _buffer, _buffer.Length * 2);
+            return;
+        }
+
+        var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+        _buffer.AsSpan(0, _count).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = larger;
     }
 
     /// <summary>The start of a message as text, quoted, for error messages.</summary>
