@@ -30,8 +30,9 @@ internal sealed partial class WebSocketConnection : ISendBatching
     private readonly ILogger _logger;
     private readonly ReceiveDelegate _receive;
     private readonly SendDelegate _send;
-    // Result: 101 once accepted, otherwise the HTTP status refusing the handshake (0 when the client is gone).
-    private readonly TaskCompletionSource<int> _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Result: 101 once accepted, otherwise the HTTP status refusing the handshake (0 when the client is gone). Let go
+    // once the handshake is over (completed exactly once: see CompleteHandshake), so an open socket does not keep it.
+    private TaskCompletionSource<int>? _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // Completes when the open phase is over: the socket ended (_socketEnded is then set) or the application returned.
     private readonly TaskCompletionSource _openOver = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _socketEnded;
@@ -110,20 +111,7 @@ internal sealed partial class WebSocketConnection : ISendBatching
                 Shutdown();
             }
 
-            Task application;
-            using (var acceptTimeout = new CancellationTokenSource(_options.AcceptTimeout, _server.TimeProvider))
-            using (acceptTimeout.Token.UnsafeRegister(static state => ((WebSocketConnection)state!).OnAcceptTimeout(), this))
-            using (_context.RequestAborted.UnsafeRegister(static state => ((WebSocketConnection)state!).OnAbortedBeforeAccept(), this))
-            {
-                application = RunApplicationAsync();
-                if (await Task.WhenAny(_handshake.Task, application).ConfigureAwait(false) == application)
-                {
-                    OnApplicationReturnedBeforeAccept();
-                }
-
-                status = await _handshake.Task.ConfigureAwait(false);
-            }
-
+            (status, var application) = await HandshakeAsync().ConfigureAwait(false);
             SwitchboardActivities.StopHandshake(handshake, _trace, status);
 
             if (status == StatusCodes.Status101SwitchingProtocols)
@@ -182,6 +170,29 @@ internal sealed partial class WebSocketConnection : ISendBatching
             AccessLogDisconnected(_disconnect?.Code ?? WebSocketCloseCode.AbnormalClosure);
         }
     }
+
+    /// <summary>Starts the application and waits until it accepts or refuses the handshake (or a limit or the client ends it).</summary>
+    /// <remarks>A method of its own, so that the accept timer, the two registrations and the handshake's task are let
+    /// go when the handshake is over: locals of <see cref="RunAsync"/> would be kept in its state for the socket's life.</remarks>
+    private async Task<(int Status, Task Application)> HandshakeAsync()
+    {
+        using var acceptTimeout = new CancellationTokenSource(_options.AcceptTimeout, _server.TimeProvider);
+        using var timedOut = acceptTimeout.Token.UnsafeRegister(static state => ((WebSocketConnection)state!).OnAcceptTimeout(), this);
+        using var aborted = _context.RequestAborted.UnsafeRegister(static state => ((WebSocketConnection)state!).OnAbortedBeforeAccept(), this);
+        var handshake = _handshake!.Task;
+        var application = RunApplicationAsync();
+        if (await Task.WhenAny(handshake, application).ConfigureAwait(false) == application)
+        {
+            OnApplicationReturnedBeforeAccept();
+        }
+
+        var status = await handshake.ConfigureAwait(false);
+        _handshake = null;
+        return (status, application);
+    }
+
+    /// <summary>Completes the handshake's task; called once, by whichever of the accept and the refusals moved the state first.</summary>
+    private void CompleteHandshake(int status) => _handshake?.TrySetResult(status);
 
     /// <summary>Closes the connection because the host is stopping: 1001 when open, 503 while the handshake waits.</summary>
     public void Shutdown()
@@ -342,7 +353,7 @@ internal sealed partial class WebSocketConnection : ISendBatching
             }
 
             SignalEnded(inline: false);
-            _handshake.TrySetResult(HandshakeFailed);
+            CompleteHandshake(HandshakeFailed);
             return;
         }
 
@@ -357,7 +368,8 @@ internal sealed partial class WebSocketConnection : ISendBatching
                 _server.OverflowWarnings,
                 _logger,
                 Path,
-                () => CloseFromServer(WebSocketCloseCode.PolicyViolation, "Outbound queue overflow", discardQueued: true));
+                static connection => ((WebSocketConnection)connection).CloseFromServer(WebSocketCloseCode.PolicyViolation, "Outbound queue overflow", discardQueued: true),
+                this);
             _state = State.Open;
             Volatile.Write(ref _outbox, outbox);
             shutdownRequested = _shutdownRequested;
@@ -392,7 +404,7 @@ internal sealed partial class WebSocketConnection : ISendBatching
             }
         }
 
-        _handshake.TrySetResult(StatusCodes.Status101SwitchingProtocols);
+        CompleteHandshake(StatusCodes.Status101SwitchingProtocols);
         if (shutdownRequested)
         {
             CloseFromServer(WebSocketCloseCode.GoingAway, "Server shutting down", discardQueued: false);
@@ -492,7 +504,7 @@ internal sealed partial class WebSocketConnection : ISendBatching
 
         SwitchboardActivities.EndHandshake(_trace, status);
         SignalEnded(inline: false);
-        _handshake.TrySetResult(status);
+        CompleteHandshake(status);
         return true;
     }
 

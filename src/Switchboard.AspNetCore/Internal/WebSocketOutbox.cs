@@ -25,7 +25,8 @@ internal sealed partial class WebSocketOutbox
     private readonly LogThrottle _overflowWarnings;
     private readonly ILogger _logger;
     private readonly string _path;
-    private readonly Action _onOverflow;
+    private readonly Action<object> _onOverflow;
+    private readonly object _overflowState;
     private readonly object _sync = new();
     private readonly SegmentedQueue<Outgoing> _queue = new();
     private long _queuedBytes;
@@ -45,6 +46,8 @@ internal sealed partial class WebSocketOutbox
     /// <param name="logger">The WebSocket logger.</param>
     /// <param name="path">The connection's path, for logs.</param>
     /// <param name="onOverflow">Closes the connection with 1008 when the queue overflows under <see cref="WebSocketOverflowPolicy.CloseConnection"/>.</param>
+    /// <param name="overflowState">What <paramref name="onOverflow"/> is called with (the connection: a static callback
+    /// with its state costs a socket no delegate of its own).</param>
     public WebSocketOutbox(
         WebSocket socket,
         Stream? transport,
@@ -53,7 +56,8 @@ internal sealed partial class WebSocketOutbox
         LogThrottle overflowWarnings,
         ILogger logger,
         string path,
-        Action onOverflow)
+        Action<object> onOverflow,
+        object overflowState)
     {
         _socket = socket;
         _transport = transport;
@@ -63,6 +67,7 @@ internal sealed partial class WebSocketOutbox
         _logger = logger;
         _path = path;
         _onOverflow = onOverflow;
+        _overflowState = overflowState;
     }
 
     private enum Admission
@@ -241,7 +246,7 @@ internal sealed partial class WebSocketOutbox
             case Admission.Overflow:
                 _metrics.OverflowClose();
                 ReportDropped(dropped, closing: true);
-                _onOverflow();
+                _onOverflow(_overflowState);
                 break;
             case Admission.MustWait:
                 return WaitForRoomAsync(message, space!, cancellationToken);

@@ -334,7 +334,8 @@ public class WebSocketOutboxTests
             new LogThrottle(TimeProvider.System, TimeSpan.FromMinutes(1)),
             NullLogger.Instance,
             "/test/",
-            () => Interlocked.Increment(ref _overflows));
+            static test => Interlocked.Increment(ref ((WebSocketOutboxTests)test)._overflows),
+            this);
     }
 
     /// <summary>Decodes unmasked server frames of any length, checking FIN and the reserved bits.</summary>
