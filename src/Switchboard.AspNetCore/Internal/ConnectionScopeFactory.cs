@@ -1,9 +1,11 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Features.Authentication;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Switchboard.Internal;
 
@@ -170,9 +172,13 @@ internal static class ConnectionScopeFactory
     private static List<KeyValuePair<string, string>> HeadersOf(IHeaderDictionary headers)
     {
         // Kestrel lists the headers it knows first, then the others, each in arrival order; names are lower-cased
-        // as ASGI has them (ToLowerInvariant returns the same string when there is nothing to change).
-        var list = new List<KeyValuePair<string, string>>(headers.Count);
-        foreach (var header in headers)
+        // as ASGI has them (ToLowerInvariant returns the same string when there is nothing to change). Copied out
+        // rather than enumerated: Kestrel keeps the enumerator it boxes for the connection's life (128 bytes a socket).
+        var count = headers.Count;
+        var copied = ArrayPool<KeyValuePair<string, StringValues>>.Shared.Rent(count);
+        headers.CopyTo(copied, 0);
+        var list = new List<KeyValuePair<string, string>>(count);
+        foreach (var header in copied.AsSpan(0, count))
         {
             // The common names are lower-cased once for all connections: each would otherwise cost every connection a string.
             var name = s_lowerCaseNames.TryGetValue(header.Key, out var lower) ? lower : header.Key.ToLowerInvariant();
@@ -185,6 +191,7 @@ internal static class ConnectionScopeFactory
             }
         }
 
+        ArrayPool<KeyValuePair<string, StringValues>>.Shared.Return(copied, clearArray: true);
         return list;
     }
 

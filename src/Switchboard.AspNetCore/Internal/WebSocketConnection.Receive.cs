@@ -14,6 +14,8 @@ internal sealed partial class WebSocketConnection
     }
 
     /// <summary>Reads whole messages until the client's close frame or the connection's loss, and hands them to the application.</summary>
+    /// <remarks>The loop only waits for the next frame; reading and handing over a message is <see cref="ReceiveMessageAsync"/>,
+    /// so the state an idle socket keeps while it waits is this loop's alone (a few fields, not the payload's).</remarks>
     private async Task ReceiveLoopAsync(WebSocket socket)
     {
         // Off the accepting send's thread (see AcceptCoreAsync); with the flow suppressed, in no execution context.
@@ -24,36 +26,10 @@ internal sealed partial class WebSocketConnection
             {
                 // Wait for the next frame with an empty buffer: an idle connection holds no receive buffer.
                 var header = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
-                if (header.MessageType == WebSocketMessageType.Close)
+                if (header.MessageType == WebSocketMessageType.Close || !await ReceiveMessageAsync(socket, header).ConfigureAwait(false))
                 {
                     OnClientClosed(CloseCodeOf(socket));
                     return;
-                }
-
-                var payload = ReadOnlyMemory<byte>.Empty;
-                if (!header.EndOfMessage)
-                {
-                    var (status, data) = await ReadPayloadAsync(socket).ConfigureAwait(false);
-                    if (status == PayloadStatus.Closed)
-                    {
-                        OnClientClosed(CloseCodeOf(socket));
-                        return;
-                    }
-
-                    if (status == PayloadStatus.TooBig)
-                    {
-                        // The 1009 close is under way; keep reading (and dropping) until the client answers it.
-                        continue;
-                    }
-
-                    payload = data;
-                }
-
-                _server.Metrics.MessageReceived(payload.Length);
-                var message = new WebSocketReceiveEvent(payload, header.MessageType == WebSocketMessageType.Text);
-                if (!TryDeliver(message))
-                {
-                    await DeliverSlowAsync(message).ConfigureAwait(false);
                 }
             }
         }
@@ -63,6 +39,34 @@ internal sealed partial class WebSocketConnection
             Log.ConnectionLost(_logger, Path, e);
             OnConnectionLost();
         }
+    }
+
+    /// <summary>Reads the message whose first frame <paramref name="header"/> announced and hands it to the application.</summary>
+    /// <returns>False when the client's close frame came instead of the rest of the message.</returns>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ReceiveMessageAsync(WebSocket socket, ValueWebSocketReceiveResult header)
+    {
+        var payload = ReadOnlyMemory<byte>.Empty;
+        if (!header.EndOfMessage)
+        {
+            var (status, data) = await ReadPayloadAsync(socket).ConfigureAwait(false);
+            if (status != PayloadStatus.Complete)
+            {
+                // Too big: the 1009 close is under way; keep reading (and dropping) until the client answers it.
+                return status != PayloadStatus.Closed;
+            }
+
+            payload = data;
+        }
+
+        _server.Metrics.MessageReceived(payload.Length);
+        var message = new WebSocketReceiveEvent(payload, header.MessageType == WebSocketMessageType.Text);
+        if (!TryDeliver(message))
+        {
+            await DeliverSlowAsync(message).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     /// <summary>Assembles one message from its frames into a pooled buffer, then copies it out at its exact size.</summary>
