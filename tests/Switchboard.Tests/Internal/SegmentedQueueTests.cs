@@ -109,6 +109,90 @@ public sealed class SegmentedQueueTests
         }
     }
 
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Operations_RandomSequenceOnQueuesSharingThePool_MatchQueueModels(int seed)
+    {
+        // Four queues of one item type pass segments to each other through the pool: none may see another's items.
+        var random = new Random(seed);
+        var queues = Enumerable.Range(0, 4).Select(_ => new SegmentedQueue<long>()).ToArray();
+        var models = queues.Select(_ => new Queue<long>()).ToArray();
+        var next = 0L;
+        for (var step = 0; step < 4_000; step++)
+        {
+            var i = random.Next(queues.Length);
+            var (queue, model) = (queues[i], models[i]);
+            if (random.Next(2) == 0)
+            {
+                for (var n = random.Next(1, 1_500); n > 0; n--)
+                {
+                    queue.Enqueue(next);
+                    model.Enqueue(next++);
+                }
+            }
+            else
+            {
+                for (var n = random.Next(1, 1_500); n > 0; n--)
+                {
+                    Assert.Equal(model.TryDequeue(out var expected), queue.TryDequeue(out var actual));
+                    Assert.Equal(expected, actual);
+                }
+            }
+
+            Assert.Equal(model.Count, queue.Count);
+        }
+
+        for (var i = 0; i < queues.Length; i++)
+        {
+            Assert.Equal(models[i], Drain(queues[i]));
+        }
+    }
+
+    [Fact]
+    public void Enqueue_BurstAfterAnotherQueueDrainedOne_ReusesItsSegments()
+    {
+        // An item type of this test's own, so that no other test shares (and empties) its pool meanwhile.
+        Burst(new SegmentedQueue<PoolProbe>(), 10_000);
+        var second = new SegmentedQueue<PoolProbe>();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Burst(second, 10_000);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Without the pool the burst allocates about 164 KB of segments.
+        Assert.True(allocated < 1_024, $"The second burst allocated {allocated} bytes.");
+    }
+
+    private static void Burst(SegmentedQueue<PoolProbe> queue, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            queue.Enqueue(new PoolProbe(i, i));
+        }
+
+        // Checked without Assert.Equal per item, which allocates.
+        var outOfOrder = 0;
+        for (var i = 0; i < count; i++)
+        {
+            outOfOrder += queue.Dequeue().First == i ? 0 : 1;
+        }
+
+        Assert.Equal(0, outOfOrder);
+        Assert.Equal(0, queue.Count);
+    }
+
+    private static List<long> Drain(SegmentedQueue<long> queue)
+    {
+        var items = new List<long>(queue.Count);
+        while (queue.TryDequeue(out var item))
+        {
+            items.Add(item);
+        }
+
+        return items;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static WeakReference<object> EnqueueAndDequeue(SegmentedQueue<object> queue)
     {
@@ -118,4 +202,6 @@ public sealed class SegmentedQueueTests
         Assert.Same(item, queue.Dequeue());
         return new WeakReference<object>(item);
     }
+
+    private readonly record struct PoolProbe(long First, long Second);
 }
