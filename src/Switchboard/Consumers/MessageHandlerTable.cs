@@ -19,8 +19,10 @@ internal sealed class MessageHandlerTable
     // Message type -> handler (null when there is none), filled on first use of each type.
     private readonly ConcurrentDictionary<string, MessageHandler?> _byType = new(StringComparer.Ordinal);
 
-    // The last type found, compared by reference: a group message is one instance for every member, so a room's
-    // deliveries skip the lookup (a hash of the type per delivery). Replaced, never changed, when another type comes.
+    // The last type found: a room's deliveries are one type after another, so they skip the lookup (a hash of the type
+    // per delivery). Compared by value, which is by reference first (a group message is one instance for every member):
+    // a layer that makes a new string per message (Redis) must not replace it, allocating, on every delivery. Replaced,
+    // never changed, when another type comes.
     private LastFound? _last;
 
     private MessageHandlerTable(Type consumerType)
@@ -70,7 +72,7 @@ internal sealed class MessageHandlerTable
     public MessageHandler? Find(string messageType)
     {
         var last = Volatile.Read(ref _last);
-        if (last is not null && ReferenceEquals(last.Type, messageType))
+        if (last is not null && string.Equals(last.Type, messageType, StringComparison.Ordinal))
         {
             return last.Handler;
         }

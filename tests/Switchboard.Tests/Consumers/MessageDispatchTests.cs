@@ -23,6 +23,31 @@ public class MessageDispatchTests
     }
 
     [Fact]
+    public void Find_SameTypeInANewStringEachTime_ReturnsItsHandlerWithoutAllocating()
+    {
+        // A network layer deserializes every message's type into a string of its own: equal, never the same instance.
+        var table = MessageHandlerTable.For(typeof(DispatchConsumer));
+        var plain = table.Find("plain");
+        var chat = table.Find("chat.message");
+        Assert.NotNull(chat);
+        Assert.NotSame(plain, chat);
+        var types = Enumerable.Range(0, 100).Select(_ => new string("chat.message".AsSpan())).ToArray();
+
+        var wrong = 0;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var type in types)
+        {
+            wrong += ReferenceEquals(table.Find(type), chat) ? 0 : 1;
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, wrong);
+        Assert.Equal(0, allocated);
+        Assert.Same(plain, table.Find(new string("plain".AsSpan())));
+    }
+
+    [Fact]
     public void For_AttributeOnWrongShape_ThrowsNamingTheMethod()
     {
         var error = Assert.Throws<InvalidOperationException>(() => MessageHandlerTable.For(typeof(BadAttributeConsumer)));
