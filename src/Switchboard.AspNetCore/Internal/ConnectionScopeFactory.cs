@@ -71,7 +71,10 @@ internal static class ConnectionScopeFactory
     public static ConnectionScope Create(HttpContext context, bool isWebSocket, ConnectionTrace? trace, ISendBatching? sendBatching = null)
     {
         var request = context.Request;
-        var connection = context.Connection;
+
+        // The server's feature, not HttpContext.Connection: that makes a ConnectionInfo the request keeps (56 bytes a
+        // socket). A server without the feature (a test host) gives a scope without endpoints.
+        var connection = context.Features.Get<IHttpConnectionFeature>();
         var query = request.QueryString.Value;
         return new ConnectionScope(isWebSocket ? ScopeTypes.WebSocket : ScopeTypes.Http)
         {
@@ -83,8 +86,8 @@ internal static class ConnectionScopeFactory
             HttpVersion = HttpVersionOf(request.Protocol),
             Method = request.Method,
             Headers = HeadersOf(request.Headers),
-            Client = EndPointOf(connection.RemoteIpAddress, connection.RemotePort),
-            Server = EndPointOf(connection.LocalIpAddress, connection.LocalPort),
+            Client = EndPointOf(connection?.RemoteIpAddress, connection?.RemotePort ?? 0),
+            Server = EndPointOf(connection?.LocalIpAddress, connection?.LocalPort ?? 0),
             Subprotocols = isWebSocket && context.WebSockets.WebSocketRequestedProtocols is { Count: > 0 } offered ? [.. offered] : [],
             Cookies = CookiesOf(request),
             User = UserOf(context),
