@@ -54,7 +54,10 @@ public sealed class RedisAppTracingTests(RedisServerFixture redis)
         }
 
         Assert.Equal("""{"thumbnail": 7}""", await RedisChatApp.ReceiveTextAsync(listener));
-        var spans = await capture.WaitForAsync(s => s.Any(a => a.DisplayName == "notify") && s.Any(a => a.OperationName == RequestIn));
+        // The worker's "generate" span ends after its group send returns, which can be after the listener's "notify"
+        // span has ended: wait for every span the test reads, not the last one to arrive in the usual order.
+        var spans = await capture.WaitForAsync(s =>
+            s.Any(a => a.DisplayName == "notify") && s.Any(a => a.DisplayName == "generate") && s.Any(a => a.OperationName == RequestIn));
         var send = Assert.Single(spans, s => s.OperationName == SwitchboardActivities.LayerSend);
         var post = Assert.Single(spans, s => s.OperationName == RequestIn && s.SpanId == send.ParentSpanId);
         var generate = Assert.Single(spans, s => s.DisplayName == "generate");
